@@ -1,0 +1,23 @@
+package dev.mtlj.balance;
+
+import java.util.Map;
+
+/**
+ * A balancer's answer for one step, on mtlj's canonical scale (equal weighting = all ones).
+ *
+ * @param weights     effective task weights w: the shared parameters receive d = Σ_i w_i g_i
+ * @param headWeights h: head i receives h_i·∂L_i/∂φ_i
+ * @param extras      method diagnostics for the logs (plain numbers or arrays)
+ */
+public record Balance(double[] weights, double[] headWeights, Map<String, Object> extras) {
+    public Balance {
+        weights = weights.clone();
+        headWeights = headWeights.clone();
+        extras = Map.copyOf(extras);
+    }
+
+    /** A loss-weighting answer: heads get the same weights as the shared parameters. */
+    public static Balance lossWeights(double[] w) {
+        return new Balance(w, w, Map.of());
+    }
+}

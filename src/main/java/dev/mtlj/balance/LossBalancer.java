@@ -1,0 +1,30 @@
+package dev.mtlj.balance;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides, each training step, how task losses (or their gradients) combine into one update.
+ *
+ * <p>Call order: the trainer reads {@link #needs()} once, then per step computes those quantities and calls
+ * {@link #balance}; {@link #state()} / {@link #restore} bracket checkpoints. Implementations are pure Java
+ * (no libtorch), so they can be tested on plain arrays and used on their own.
+ */
+public interface LossBalancer {
+    /** Registry name, as written in configs (e.g. {@code ew}). */
+    String name();
+
+    /** The quantities this balancer needs each step. */
+    Set<Need> needs();
+
+    /** Weights for one step. May update internal state (learned weights, histories). */
+    Balance balance(BalanceInput input);
+
+    /** Everything needed to resume exactly (empty for stateless balancers). */
+    default Map<String, double[]> state() {
+        return Map.of();
+    }
+
+    /** Restores what {@link #state()} returned. */
+    default void restore(Map<String, double[]> state) {}
+}

@@ -1,0 +1,142 @@
+package dev.mtlj.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mtlj.UserInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OutputArchive;
+import org.bytedeco.pytorch.StringTensorDict;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * One checkpoint file: a libtorch archive with entries {@code model}, {@code optimizer} (optional) and
+ * {@code state} (the {@link TrainerState} as UTF-8 JSON bytes). Saving is atomic ({@link AtomicFiles}).
+ * Every native temporary lives in a PointerScope local to the call.
+ */
+public final class CheckpointFile {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CheckpointFile() {}
+
+    /** Saves atomically; {@code optimizer} may be null (weights-only export). */
+    public static void save(Path target, Module model, Optimizer optimizer, TrainerState state) throws IOException {
+        save(target, model, optimizer, state, AtomicFiles::write);
+    }
+
+    /** As {@link #save(Path, Module, Optimizer, TrainerState)}, through a given atomic writer (tests inject faults). */
+    static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Saver saver) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(state);
+        saver.save(target, tmp -> {
+            try (PointerScope scope = new PointerScope()) {
+                OutputArchive root = new OutputArchive();
+                OutputArchive m = new OutputArchive();
+                model.save(m);
+                root.write("model", m);
+                if (optimizer != null) {
+                    OutputArchive o = new OutputArchive();
+                    optimizer.save(o);
+                    root.write("optimizer", o);
+                }
+                root.write("state", Tensor.create(json, (long) json.length));
+                root.save_to(tmp.toString());
+            } catch (RuntimeException e) {
+                throw new IOException("could not write checkpoint " + target + ": " + firstLine(e), e);
+            }
+        });
+    }
+
+    /** The atomic write step, replaceable in tests. */
+    @FunctionalInterface
+    interface Saver {
+        void save(Path target, AtomicFiles.Writer writer) throws IOException;
+    }
+
+    /** Reads only the trainer state (cheap; used to rebuild the model before loading weights). */
+    public static TrainerState readState(Path path) {
+        try (PointerScope scope = new PointerScope()) {
+            InputArchive in = open(path, null);
+            Tensor t = new Tensor();
+            in.read("state", t);
+            Tensor host = t.contiguous();
+            byte[] bytes = new byte[(int) host.numel()];
+            new BytePointer(host.data_ptr()).get(bytes);
+            return JSON.readValue(new String(bytes, StandardCharsets.UTF_8), TrainerState.class);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UserInputException u) {
+                throw u;
+            }
+            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * Loads weights (and optimizer state when {@code optimizer} is non-null) onto {@code device}. Parameter and
+     * buffer shapes are checked: libtorch itself would silently adopt a wrong shape.
+     */
+    public static void load(Path path, Module model, Optimizer optimizer, Device device) {
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, String> before = shapes(model);
+            InputArchive in = open(path, device);
+            InputArchive m = new InputArchive();
+            in.read("model", m);
+            model.load(m);
+            Map<String, String> after = shapes(model);
+            for (Map.Entry<String, String> e : before.entrySet()) {
+                if (!e.getValue().equals(after.get(e.getKey()))) {
+                    throw new UserInputException("checkpoint '" + path + "' does not fit this model: '" + e.getKey()
+                            + "' has shape " + after.get(e.getKey()) + " in the checkpoint, the model expects " + e.getValue());
+                }
+            }
+            if (optimizer != null) {
+                InputArchive o = new InputArchive();
+                in.read("optimizer", o);
+                optimizer.load(o);
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof UserInputException u) {
+                throw u;
+            }
+            throw new UserInputException("checkpoint '" + path + "' could not be loaded into this model: " + firstLine(e), e);
+        }
+    }
+
+    private static InputArchive open(Path path, Device device) {
+        if (!Files.isRegularFile(path)) {
+            throw new UserInputException("checkpoint '" + path + "' does not exist or is not a file");
+        }
+        InputArchive in = new InputArchive();
+        if (device == null) {
+            in.load_from(path.toString());
+        } else {
+            in.load_from(path.toString(), new DeviceOptional(device));
+        }
+        return in;
+    }
+
+    private static Map<String, String> shapes(Module model) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (StringTensorDict d : new StringTensorDict[] {model.named_parameters(), model.named_buffers()}) {
+            for (long i = 0; i < d.size(); i++) {
+                out.put(d.get(i).key().getString(), Arrays.toString(d.get(i).value().shape()));
+            }
+        }
+        return out;
+    }
+
+    static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+}

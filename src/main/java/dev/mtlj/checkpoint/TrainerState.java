@@ -1,0 +1,29 @@
+package dev.mtlj.checkpoint;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/**
+ * The non-tensor part of a checkpoint: everything besides model and optimizer that a resumed run needs to
+ * continue exactly as the uninterrupted one would have.
+ *
+ * @param stepsDone      steps completed
+ * @param seed           the run seed
+ * @param streamEpoch    training batch stream position: epoch
+ * @param streamOffset   training batch stream position: offset inside the epoch's permutation
+ * @param balancer       balancer name
+ * @param balancerState  the balancer's state
+ * @param earlyStopping  best value, best step, evaluations without improvement (or null)
+ * @param windowLossSums per-task loss sums since the last training log record
+ * @param windowSteps    steps in that window
+ * @param metadata       opaque JSON of the owning run (its resolved config), may be null
+ */
+public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProperty("seed") long seed,
+                           @JsonProperty("stream_epoch") int streamEpoch,
+                           @JsonProperty("stream_offset") int streamOffset,
+                           @JsonProperty("balancer") String balancer,
+                           @JsonProperty("balancer_state") Map<String, double[]> balancerState,
+                           @JsonProperty("early_stopping") double[] earlyStopping,
+                           @JsonProperty("window_loss_sums") double[] windowLossSums,
+                           @JsonProperty("window_steps") long windowSteps,
+                           @JsonProperty("metadata") String metadata) {}

@@ -1,0 +1,97 @@
+package dev.mtlj.data;
+
+import dev.mtlj.task.TaskKind;
+import dev.mtlj.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A {@link MultiTaskData} copied once onto the training device, so batches are gathered there
+ * ({@code index_select}) instead of being copied from the heap every step.
+ *
+ * <p>Owns its tensors (retained, outside any step scope) until {@link #close()}. {@link #batch} and
+ * {@link #slice} return tensors owned by the caller's PointerScope.
+ */
+public final class DeviceData implements AutoCloseable {
+    private final Tensor inputs;
+    private final List<Tensor> targets = new ArrayList<>();
+    private final int size;
+    private final Device device;
+    private boolean closed;
+
+    public DeviceData(MultiTaskData data, List<TaskSpec> tasks, Device device, torch.ScalarType dtype) {
+        this.size = data.size();
+        this.device = device;
+        long[] shape = new long[data.exampleShape().length + 1];
+        shape[0] = size;
+        for (int i = 0; i < data.exampleShape().length; i++) {
+            shape[i + 1] = data.exampleShape()[i];
+        }
+        inputs = onDevice(Tensor.create(data.features(), shape), dtype);
+        for (TaskSpec t : tasks) {
+            TaskLabels l = data.labels().get(t.name());
+            Tensor host = t.kind() == TaskKind.REGRESSION
+                    ? Tensor.create(l.values(), size, l.width())
+                    : Tensor.create(l.values(), size);
+            torch.ScalarType type = t.kind() == TaskKind.CLASSIFICATION ? torch.ScalarType.Long : dtype;
+            targets.add(onDevice(host, type));
+        }
+    }
+
+    private Tensor onDevice(Tensor host, torch.ScalarType type) {
+        // copy=true: on the CPU a same-dtype to() would return an alias of the temporary host tensor
+        Tensor t = host.to(device, type, false, true, new MemoryFormatOptional());
+        t.retainReference();
+        host.close();
+        return t;
+    }
+
+    /** Number of examples. */
+    public int size() {
+        return size;
+    }
+
+    /** The rows at {@code indices}, gathered on the device. */
+    public Batch batch(int[] indices) {
+        check();
+        long[] idx = new long[indices.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = indices[i];
+        }
+        Tensor index = Tensor.create(idx, idx.length).to(device, torch.ScalarType.Long);
+        List<Tensor> ys = new ArrayList<>(targets.size());
+        for (Tensor t : targets) {
+            ys.add(t.index_select(0, index));
+        }
+        return new Batch(inputs.index_select(0, index), ys, indices.length);
+    }
+
+    /** Rows [from, to) as views (no copy). */
+    public Batch slice(int from, int to) {
+        check();
+        List<Tensor> ys = new ArrayList<>(targets.size());
+        for (Tensor t : targets) {
+            ys.add(t.narrow(0, from, to - from));
+        }
+        return new Batch(inputs.narrow(0, from, to - from), ys, to - from);
+    }
+
+    private void check() {
+        if (closed) {
+            throw new IllegalStateException("DeviceData is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            inputs.close();
+            targets.forEach(Tensor::close);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.mtlj.engine;
+
+import dev.mtlj.UserInputException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Process-wide libtorch settings: thread pools, seeding and device resolution.
+ *
+ * <p>libtorch allows the inter-op pool size to be set once, before any parallel work; call
+ * {@link #configureThreads(int)} first thing. {@link Device} handles returned here are cached process-wide
+ * constants (retained, never freed): callers borrow them.
+ */
+public final class Engine {
+    private static final Map<String, Device> DEVICES = new ConcurrentHashMap<>();
+    private static volatile boolean interopSet;
+
+    private Engine() {}
+
+    /**
+     * Sets intra-op threads to {@code threads} (0 keeps libtorch's default, the core count); the first
+     * call also sets the inter-op pool to the same size.
+     */
+    public static synchronized void configureThreads(int threads) {
+        if (threads < 0) {
+            throw new UserInputException("threads must be >= 0 (0 = libtorch default), got " + threads);
+        }
+        if (threads == 0) {
+            return;
+        }
+        if (!interopSet) {
+            interopSet = true;
+            try {
+                torch.set_num_interop_threads(threads);
+            } catch (RuntimeException alreadyStarted) {
+                // Parallel work already ran in this process (e.g. another run in the same JVM): keep its pool.
+            }
+        }
+        torch.set_num_threads(threads);
+    }
+
+    /** Current intra-op thread count. */
+    public static int threads() {
+        return torch.get_num_threads();
+    }
+
+    /** Seeds libtorch's default generators (CPU and, when present, CUDA). */
+    public static void seed(long seed) {
+        torch.manual_seed(seed);
+    }
+
+    /** Whether the loaded natives see a usable CUDA device. */
+    public static boolean cudaAvailable() {
+        try {
+            return torch.cuda_is_available();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    /** Resolves a spec to a concrete device; asking for CUDA without one is a {@link UserInputException}. */
+    public static Device device(DeviceSpec spec) {
+        return switch (spec.kind()) {
+            case CPU -> cached("cpu");
+            case AUTO -> cudaAvailable() ? cached("cuda:0") : cached("cpu");
+            case CUDA -> {
+                if (!cudaAvailable()) {
+                    throw new UserInputException("device '" + spec + "' requested but CUDA is not available"
+                            + " (this build or host has no usable GPU); use device: cpu or auto");
+                }
+                int count = torch.cuda_device_count();
+                if (spec.index() >= count) {
+                    throw new UserInputException("device '" + spec + "' requested but only " + count
+                            + " CUDA device(s) exist");
+                }
+                yield cached("cuda:" + spec.index());
+            }
+        };
+    }
+
+    /** Whether a resolved device is a CUDA device. */
+    public static boolean isCuda(Device device) {
+        return device.is_cuda();
+    }
+
+    private static Device cached(String name) {
+        return DEVICES.computeIfAbsent(name, n -> {
+            Device d = new Device(n);
+            d.retainReference(); // survives any PointerScope open on the calling thread
+            return d;
+        });
+    }
+}

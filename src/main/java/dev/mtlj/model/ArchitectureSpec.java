@@ -1,0 +1,9 @@
+package dev.mtlj.model;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** How tasks share the backbone; {@code type} selects it. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = HardSharingSpec.class, name = "hps")})
+public sealed interface ArchitectureSpec permits HardSharingSpec {}

@@ -1,0 +1,30 @@
+package dev.mtlj.model;
+
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+
+/**
+ * How tasks share: the seam between the backbone and the task heads.
+ *
+ * <p>Call order per batch: {@link #encode} once, then {@link #route} with its result. The split lets the
+ * trainer differentiate task losses with respect to the shared representation (the "UB" gradient methods)
+ * by detaching between the two calls. Parameters returned by {@link #sharedParameters()} are those that at
+ * least two task losses depend on; the rest belong to single tasks.
+ */
+public interface Sharing {
+    /** The shared representation Z of a batch. */
+    Tensor encode(Tensor x);
+
+    /** One head input per task (in task order), computed from Z (and the raw batch, for input-driven gates). */
+    List<Tensor> route(Tensor representation, Tensor x);
+
+    /** Per-example shape of task {@code task}'s head input. */
+    long[] taskFeatureShape(int task);
+
+    /** Parameters shared by several tasks (new vector of borrowed parameter handles; caller's scope). */
+    TensorVector sharedParameters();
+
+    /** The weight GradNorm balances on: the last layer every task passes through (borrowed). */
+    Tensor lastSharedWeight();
+}

@@ -1,0 +1,56 @@
+package dev.mtlj.train;
+
+import dev.mtlj.data.Batch;
+import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.Tensors;
+import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.task.Losses;
+import dev.mtlj.task.TaskMetrics;
+import dev.mtlj.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Evaluates a model over a whole split: per-task mean loss (weighted by batch rows, so exact for mean losses)
+ * and metrics accumulated over every example. Runs in eval mode without autograd, one PointerScope per batch,
+ * and restores the model's previous mode.
+ */
+public final class Evaluator {
+    private Evaluator() {}
+
+    public static Report evaluate(MultiTaskModel model, DeviceData data, int batchSize, double[] weights,
+                                  long step, String split, double lr) {
+        List<TaskSpec> tasks = model.tasks();
+        List<TaskMetrics> metrics = new ArrayList<>();
+        tasks.forEach(t -> metrics.add(new TaskMetrics(t)));
+        double[] lossSums = new double[tasks.size()];
+        boolean wasTraining = model.is_training();
+        model.eval();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (int from = 0; from < data.size(); from += batchSize) {
+                int to = Math.min(data.size(), from + batchSize);
+                try (PointerScope scope = new PointerScope()) {
+                    Batch b = data.slice(from, to);
+                    List<Tensor> outs = model.forward(b.inputs());
+                    for (int i = 0; i < tasks.size(); i++) {
+                        Tensor target = b.targets().get(i);
+                        lossSums[i] += Losses.compute(tasks.get(i), outs.get(i), target).item_double() * b.rows();
+                        metrics.get(i).add(Tensors.toFloats(outs.get(i)), Tensors.toFloats(target), b.rows());
+                    }
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        Map<String, TaskReport> out = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            out.put(tasks.get(i).name(), new TaskReport(lossSums[i] / data.size(), weights[i], metrics.get(i).results()));
+        }
+        return new Report(step, split, lr, out);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.mtlj.train;
+
+/**
+ * How a {@link Trainer#fit} call ended.
+ *
+ * @param stepsDone    steps completed in total (including those before a resume)
+ * @param stoppedEarly whether early stopping ended training
+ * @param bestStep     step of the best validation value (early stopping), or -1
+ * @param lastVal      the last validation report, or {@code null}
+ */
+public record FitResult(long stepsDone, boolean stoppedEarly, long bestStep, Report lastVal) {}

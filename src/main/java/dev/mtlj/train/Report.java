@@ -1,0 +1,55 @@
+package dev.mtlj.train;
+
+import dev.mtlj.UserInputException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Per-task losses, weights and metrics at one step on one split ({@code train}, {@code val} or {@code test}).
+ * For {@code train}, losses are means over the steps since the previous record and metrics are those of the
+ * logged step's batch; for evaluation splits everything covers the whole split.
+ *
+ * @param step  0-based step after which the numbers were taken (steps done − 1)
+ * @param split split name
+ * @param lr    learning rate of that step (NaN for evaluation-only runs)
+ * @param tasks task name → numbers, task order
+ */
+public record Report(long step, String split, double lr, Map<String, TaskReport> tasks) {
+    public Report {
+        tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+    }
+
+    /** Sum of task losses. */
+    public double totalLoss() {
+        return tasks.values().stream().mapToDouble(TaskReport::loss).sum();
+    }
+
+    /**
+     * Looks up {@code loss}, {@code <task>.loss} or {@code <task>.<metric>}; an unknown key is a
+     * {@link UserInputException} listing what exists.
+     */
+    public double value(String key) {
+        if (key.equals("loss")) {
+            return totalLoss();
+        }
+        int dot = key.indexOf('.');
+        TaskReport t = dot < 0 ? null : tasks.get(key.substring(0, dot));
+        if (t != null) {
+            String m = key.substring(dot + 1);
+            if (m.equals("loss")) {
+                return t.loss();
+            }
+            Double v = t.metrics().get(m);
+            if (v != null) {
+                return v;
+            }
+        }
+        StringBuilder known = new StringBuilder("loss");
+        tasks.forEach((name, tr) -> {
+            known.append(", ").append(name).append(".loss");
+            tr.metrics().keySet().forEach(m -> known.append(", ").append(name).append('.').append(m));
+        });
+        throw new UserInputException("'" + key + "' is not a reported quantity; known: " + known);
+    }
+}

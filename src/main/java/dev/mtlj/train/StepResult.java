@@ -1,0 +1,13 @@
+package dev.mtlj.train;
+
+import dev.mtlj.balance.Balance;
+
+/**
+ * Heap-only summary of one training step; nothing native leaves the step.
+ *
+ * @param step    0-based step index
+ * @param lr      learning rate used
+ * @param balance the balancer's answer (weights, head weights, diagnostics)
+ * @param losses  task losses on the host, or {@code null} when the step did not read them (no sync)
+ */
+public record StepResult(long step, double lr, Balance balance, double[] losses) {}

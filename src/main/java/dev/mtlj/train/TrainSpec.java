@@ -1,0 +1,71 @@
+package dev.mtlj.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mtlj.UserInputException;
+import java.util.List;
+
+/**
+ * The training loop's settings.
+ *
+ * @param steps           optimizer steps (default 1000)
+ * @param batchSize       training batch (default 64)
+ * @param evalBatchSize   evaluation batch (default 512)
+ * @param optimizer       network optimizer (default Adam, lr 1e-3)
+ * @param schedule        learning-rate schedule (default constant)
+ * @param gradClip        max global gradient norm, 0 = off (default 0)
+ * @param logEvery        steps between training log records (default 50)
+ * @param evalEvery       steps between validation evaluations, 0 = only at the end (default 200)
+ * @param checkpointEvery steps between checkpoints, 0 = only at the end (default 500)
+ * @param earlyStopping   optional early stopping on a validation quantity
+ * @param freeze          parts to freeze: backbone, heads, head:&lt;task&gt; (default none)
+ */
+public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_size") Integer batchSize,
+                        @JsonProperty("eval_batch_size") Integer evalBatchSize,
+                        @JsonProperty("optimizer") OptimizerSpec optimizer,
+                        @JsonProperty("schedule") ScheduleSpec schedule, @JsonProperty("grad_clip") Double gradClip,
+                        @JsonProperty("log_every") Long logEvery, @JsonProperty("eval_every") Long evalEvery,
+                        @JsonProperty("checkpoint_every") Long checkpointEvery,
+                        @JsonProperty("early_stopping") EarlyStoppingSpec earlyStopping,
+                        @JsonProperty("freeze") List<String> freeze) {
+    public TrainSpec {
+        steps = steps == null ? 1000L : steps;
+        batchSize = batchSize == null ? 64 : batchSize;
+        evalBatchSize = evalBatchSize == null ? 512 : evalBatchSize;
+        optimizer = optimizer == null ? OptimizerSpec.adam(1e-3) : optimizer;
+        schedule = schedule == null ? ScheduleSpec.constant() : schedule;
+        gradClip = gradClip == null ? 0.0 : gradClip;
+        logEvery = logEvery == null ? 50L : logEvery;
+        evalEvery = evalEvery == null ? 200L : evalEvery;
+        checkpointEvery = checkpointEvery == null ? 500L : checkpointEvery;
+        freeze = freeze == null ? List.of() : List.copyOf(freeze);
+        positive("train.steps", steps);
+        positive("train.batch_size", batchSize);
+        positive("train.eval_batch_size", evalBatchSize);
+        positive("train.log_every", logEvery);
+        if (evalEvery < 0) {
+            throw new UserInputException("train.eval_every must be >= 0 (0 = at the end only), got " + evalEvery);
+        }
+        if (checkpointEvery < 0) {
+            throw new UserInputException("train.checkpoint_every must be >= 0 (0 = at the end only), got " + checkpointEvery);
+        }
+        if (!(gradClip >= 0) || gradClip.isInfinite()) {
+            throw new UserInputException("train.grad_clip must be >= 0 and finite (0 = off), got " + gradClip);
+        }
+    }
+
+    private static void positive(String key, long v) {
+        if (v < 1) {
+            throw new UserInputException(key + " must be >= 1, got " + v);
+        }
+    }
+
+    public static TrainSpec defaults() {
+        return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** A copy with a different step budget. */
+    public TrainSpec withSteps(long newSteps) {
+        return new TrainSpec(newSteps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery,
+                checkpointEvery, earlyStopping, freeze);
+    }
+}

@@ -1,0 +1,326 @@
+package dev.mtlj.train;
+
+import dev.mtlj.UserInputException;
+import dev.mtlj.balance.Balance;
+import dev.mtlj.balance.BalanceInput;
+import dev.mtlj.balance.LossBalancer;
+import dev.mtlj.balance.Need;
+import dev.mtlj.checkpoint.CheckpointFile;
+import dev.mtlj.checkpoint.TrainerState;
+import dev.mtlj.data.Batch;
+import dev.mtlj.data.BatchStream;
+import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.Engine;
+import dev.mtlj.engine.Tensors;
+import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.random.Rng;
+import dev.mtlj.task.Losses;
+import dev.mtlj.task.TaskMetrics;
+import dev.mtlj.task.TaskSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OptimizerParamGroupVector;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Joint multi-task training: each step draws one batch holding every task's labels, computes the task
+ * losses, asks the {@link LossBalancer} for weights (computing only what it {@linkplain LossBalancer#needs()
+ * needs}), backpropagates Σ_i w_i L_i, clips and steps the optimizer.
+ *
+ * <p>Memory: the trainer owns the optimizer and a small loss accumulator (retained, freed by {@link #close()});
+ * it borrows the model and data. Every step and every evaluation batch runs in its own PointerScope, so
+ * resident memory stays flat over long runs (docs/memory.md).
+ *
+ * <p>Determinism: batches come from a {@link BatchStream} whose position is checkpointed, libtorch's
+ * generator is re-seeded from (seed, step) before each step, and the learning rate is a function of the step;
+ * so a run resumed from a checkpoint repeats the uninterrupted run's losses exactly on CPU.
+ */
+public final class Trainer implements AutoCloseable {
+    private static final Set<Need> SUPPORTED = EnumSet.of(Need.LOSS_VALUES);
+
+    private final MultiTaskModel model;
+    private final LossBalancer balancer;
+    private final TrainSpec spec;
+    private final Device device;
+    private final torch.ScalarType dtype;
+    private final long seed;
+    private final List<TaskSpec> tasks;
+    private final Optimizer optimizer;
+    private final TensorVector trainable;
+    private final Tensor windowLossSums;
+    private final EarlyStopping earlyStopping;
+    private final boolean readLosses;
+    private long windowSteps;
+    private long stepsDone;
+    private int streamEpoch;
+    private int streamOffset;
+    private double[] lastWeights;
+    private Path checkpointDir;
+    private String metadata;
+    private boolean closed;
+
+    /**
+     * @param model    the model to train (borrowed; already on {@code device} in {@code dtype})
+     * @param balancer loss balancer
+     * @param spec     loop settings; {@code spec.freeze()} is applied to the model here
+     * @param device   training device
+     * @param dtype    parameter dtype
+     * @param seed     run seed (batch order and per-step libtorch seeds)
+     */
+    public Trainer(MultiTaskModel model, LossBalancer balancer, TrainSpec spec, Device device, torch.ScalarType dtype,
+                   long seed) {
+        for (Need n : balancer.needs()) {
+            if (!SUPPORTED.contains(n)) {
+                throw new UserInputException("balancer '" + balancer.name() + "' needs " + n
+                        + ", which the joint trainer does not compute");
+            }
+        }
+        this.model = model;
+        this.balancer = balancer;
+        this.spec = spec;
+        this.device = device;
+        this.dtype = dtype;
+        this.seed = seed;
+        this.tasks = model.tasks();
+        this.readLosses = balancer.needs().contains(Need.LOSS_VALUES);
+        spec.freeze().forEach(part -> model.setFrozen(part, true));
+        this.earlyStopping = spec.earlyStopping() == null ? null : new EarlyStopping(spec.earlyStopping());
+        try (PointerScope scope = new PointerScope()) {
+            trainable = model.trainableParameters().retainReference();
+            if (trainable.size() == 0) {
+                throw new UserInputException("nothing to train: every parameter is frozen (train.freeze = " + spec.freeze() + ")");
+            }
+            optimizer = Optimizers.create(spec.optimizer(), trainable).retainReference();
+            windowLossSums = torch.zeros(tasks.size()).to(device, torch.ScalarType.Double).retainReference();
+        }
+        lastWeights = new double[tasks.size()];
+        java.util.Arrays.fill(lastWeights, 1.0); // until the first step asks the balancer
+    }
+
+    /** Where {@link #fit} writes {@code latest.ckpt} (and {@code best.ckpt}); null disables checkpoints. */
+    public Trainer checkpointDir(Path dir) {
+        this.checkpointDir = dir;
+        return this;
+    }
+
+    /** Opaque JSON stored in every checkpoint (a run stores its resolved config). */
+    public Trainer metadata(String json) {
+        this.metadata = json;
+        return this;
+    }
+
+    /** Steps completed so far. */
+    public long stepsDone() {
+        return stepsDone;
+    }
+
+    /** The balancer's most recent weights. */
+    public double[] lastWeights() {
+        return lastWeights.clone();
+    }
+
+    /**
+     * Trains until {@code spec.steps()} steps are done or early stopping fires.
+     *
+     * @param train training data (borrowed)
+     * @param val   validation data (borrowed), or null to skip evaluation
+     */
+    public FitResult fit(DeviceData train, DeviceData val, List<TrainingListener> listeners) {
+        check();
+        long total = spec.steps();
+        BatchStream stream = new BatchStream(train.size(), spec.batchSize(), seed, streamEpoch, streamOffset);
+        listeners.forEach(l -> l.onStart(stepsDone, total, tasks.stream().map(TaskSpec::name).toList()));
+        Report lastVal = null;
+        boolean stopped = false;
+        model.train(true);
+        while (stepsDone < total && !stopped) {
+            long step = stepsDone;
+            boolean logNow = (step + 1) % spec.logEvery() == 0 || step + 1 == total;
+            StepResult result;
+            List<float[][]> captured = logNow ? new ArrayList<>() : null;
+            try (PointerScope scope = new PointerScope()) {
+                Batch batch = train.batch(stream.next());
+                result = step(batch, step, stream.epoch(), captured);
+            }
+            stepsDone++;
+            streamEpoch = stream.epoch();
+            streamOffset = stream.offset();
+            listeners.forEach(l -> l.onStep(result));
+            if (logNow) {
+                Report r = trainReport(step, result.lr(), captured);
+                listeners.forEach(l -> l.onReport(r));
+            }
+            boolean evalNow = val != null && ((spec.evalEvery() > 0 && stepsDone % spec.evalEvery() == 0) || stepsDone == total);
+            if (evalNow) {
+                lastVal = Evaluator.evaluate(model, val, spec.evalBatchSize(), lastWeights, step, "val", result.lr());
+                Report v = lastVal;
+                listeners.forEach(l -> l.onReport(v));
+                if (earlyStopping != null) {
+                    if (earlyStopping.update(v) && checkpointDir != null) {
+                        save(checkpointDir.resolve("best.ckpt"), listeners);
+                    }
+                    stopped = earlyStopping.shouldStop();
+                }
+            }
+            boolean checkpointNow = checkpointDir != null
+                    && ((spec.checkpointEvery() > 0 && stepsDone % spec.checkpointEvery() == 0) || stepsDone == total || stopped);
+            if (checkpointNow) {
+                save(checkpointDir.resolve("latest.ckpt"), listeners);
+            }
+        }
+        FitResult fr = new FitResult(stepsDone, stopped, earlyStopping == null ? -1 : earlyStopping.bestStep(), lastVal);
+        listeners.forEach(l -> l.onEnd(fr));
+        return fr;
+    }
+
+    /**
+     * One training step on a batch. Must run inside the caller's PointerScope; returns heap data only.
+     *
+     * @param captured if non-null, receives per task {outputs, targets} as float arrays (for log metrics)
+     */
+    StepResult step(Batch batch, long step, int epoch, List<float[][]> captured) {
+        Engine.seed(Rng.derived(seed, step).nextLong());
+        double lr = spec.schedule().lr(spec.optimizer().lr(), step, spec.steps());
+        OptimizerParamGroupVector groups = optimizer.param_groups();
+        for (long g = 0; g < groups.size(); g++) {
+            groups.get(g).options().set_lr(lr);
+        }
+        List<Tensor> outs = model.forward(batch.inputs());
+        TensorVector losses = new TensorVector();
+        for (int i = 0; i < tasks.size(); i++) {
+            losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)));
+        }
+        Tensor stacked = torch.stack(losses);
+        double[] lossValues = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
+        Balance balance = balancer.balance(new BalanceInput(step, epoch, lossValues, null, null));
+        lastWeights = balance.weights();
+        Tensor total = stacked.mul(Tensors.vector(balance.weights(), device, dtype)).sum();
+        optimizer.zero_grad();
+        total.backward();
+        if (spec.gradClip() > 0) {
+            torch.clip_grad_norm_(trainable, spec.gradClip());
+        }
+        optimizer.step();
+        windowLossSums.add_(stacked.detach().to(torch.ScalarType.Double));
+        windowSteps++;
+        if (captured != null) {
+            for (int i = 0; i < tasks.size(); i++) {
+                captured.add(new float[][] {Tensors.toFloats(outs.get(i)), Tensors.toFloats(batch.targets().get(i))});
+            }
+        }
+        return new StepResult(step, lr, balance, lossValues);
+    }
+
+    private double[] checkFinite(double[] losses, long step) {
+        for (int i = 0; i < losses.length; i++) {
+            if (!Double.isFinite(losses[i])) {
+                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' is " + losses[i] + " at step " + step
+                        + "; lower the learning rate or enable train.grad_clip");
+            }
+        }
+        return losses;
+    }
+
+    private Report trainReport(long step, double lr, List<float[][]> captured) {
+        double[] sums;
+        try (PointerScope scope = new PointerScope()) {
+            sums = Tensors.toDoubles(windowLossSums);
+            windowLossSums.zero_();
+        }
+        Map<String, TaskReport> out = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskMetrics m = new TaskMetrics(tasks.get(i));
+            float[][] oc = captured.get(i);
+            m.add(oc[0], oc[1], spec.batchSize());
+            double mean = sums[i] / Math.max(1, windowSteps);
+            if (!Double.isFinite(mean)) {
+                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean
+                        + " before step " + step + "; lower the learning rate or enable train.grad_clip");
+            }
+            out.put(tasks.get(i).name(), new TaskReport(mean, lastWeights[i], m.results()));
+        }
+        windowSteps = 0;
+        return new Report(step, "train", lr, out);
+    }
+
+    /** Evaluates the current model on a split. */
+    public Report evaluate(DeviceData data, String split) {
+        check();
+        return Evaluator.evaluate(model, data, spec.evalBatchSize(), lastWeights, stepsDone - 1, split, Double.NaN);
+    }
+
+    /** Saves model, optimizer and trainer state atomically. */
+    public void save(Path path) throws IOException {
+        check();
+        double[] sums;
+        try (PointerScope scope = new PointerScope()) {
+            sums = Tensors.toDoubles(windowLossSums);
+        }
+        TrainerState state = new TrainerState(stepsDone, seed, streamEpoch, streamOffset, balancer.name(), balancer.state(),
+                earlyStopping == null ? null : earlyStopping.state(), sums, windowSteps, metadata);
+        CheckpointFile.save(path, model, optimizer, state);
+    }
+
+    private void save(Path path, List<TrainingListener> listeners) {
+        try {
+            save(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        listeners.forEach(l -> l.onCheckpoint(stepsDone, path));
+    }
+
+    /** Restores model, optimizer and trainer state from a checkpoint written by {@link #save}. */
+    public void resume(Path path) {
+        check();
+        TrainerState s = CheckpointFile.readState(path);
+        if (s.seed() != seed) {
+            throw new UserInputException("checkpoint '" + path + "' was made with seed " + s.seed() + ", this run uses " + seed);
+        }
+        if (!s.balancer().equals(balancer.name())) {
+            throw new UserInputException("checkpoint '" + path + "' was made with balancer '" + s.balancer()
+                    + "', this run uses '" + balancer.name() + "'");
+        }
+        CheckpointFile.load(path, model, optimizer, device);
+        stepsDone = s.stepsDone();
+        streamEpoch = s.streamEpoch();
+        streamOffset = s.streamOffset();
+        balancer.restore(s.balancerState());
+        if (earlyStopping != null && s.earlyStopping() != null) {
+            earlyStopping.restore(s.earlyStopping());
+        }
+        windowSteps = s.windowSteps();
+        try (PointerScope scope = new PointerScope()) {
+            windowLossSums.copy_(Tensors.vector(s.windowLossSums(), device, torch.ScalarType.Double));
+        }
+    }
+
+    private void check() {
+        if (closed) {
+            throw new IllegalStateException("Trainer is closed");
+        }
+    }
+
+    /** Frees the optimizer state and accumulators; the model stays with its owner. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            optimizer.close();
+            trainable.close();
+            windowLossSums.close();
+        }
+    }
+}
