@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
+import org.slf4j.LoggerFactory;
 
 /**
  * Process-wide libtorch settings: thread pools, seeding and device resolution.
@@ -29,6 +30,11 @@ public final class Engine {
         }
         if (threads == 0) {
             return;
+        }
+        if (threads > 1 && System.getenv("OPENBLAS_NUM_THREADS") == null) {
+            LoggerFactory.getLogger(Engine.class).warn("OPENBLAS_NUM_THREADS is not set: OpenBLAS threads on top of libtorch's"
+                    + " {} intra-op threads oversubscribe the cores (10x slower steps measured); export OPENBLAS_NUM_THREADS=1",
+                    threads);
         }
         if (!interopSet) {
             interopSet = true;

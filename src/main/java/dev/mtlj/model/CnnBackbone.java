@@ -1,7 +1,10 @@
 package dev.mtlj.model;
 
 import dev.mtlj.UserInputException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
@@ -21,6 +24,7 @@ public final class CnnBackbone extends Module implements Backbone {
     private final SequentialImpl layers;
     private final Tensor lastWeight;
     private final long[] outputShape;
+    private final List<Pointer> owned = new ArrayList<>();
 
     public CnnBackbone(CnnSpec spec, long[] exampleShape) {
         super("CnnBackbone");
@@ -43,21 +47,21 @@ public final class CnnBackbone extends Module implements Backbone {
             long out = spec.channels().get(i);
             Conv2dOptions o = new Conv2dOptions(channels, out, new LongPointer(spec.kernel(), spec.kernel()));
             o.padding().put(new LongPointer((long) spec.kernel() / 2, (long) spec.kernel() / 2));
-            Conv2dImpl conv = new Conv2dImpl(o);
+            Conv2dImpl conv = Layers.keep(new Conv2dImpl(o), owned);
             seq.push_back("conv" + i, conv);
             weight = conv.weight();
             if (spec.batchNorm()) {
-                seq.push_back("bn" + i, new BatchNorm2dImpl(new BatchNormOptions(out)));
+                seq.push_back("bn" + i, Layers.keep(new BatchNorm2dImpl(new BatchNormOptions(out)), owned));
             }
-            seq.push_back("relu" + i, new ReLUImpl());
-            seq.push_back("pool" + i, new MaxPool2dImpl(new LongPointer(2L, 2L)));
+            seq.push_back("relu" + i, Layers.keep(new ReLUImpl(), owned));
+            seq.push_back("pool" + i, Layers.keep(new MaxPool2dImpl(new LongPointer(2L, 2L)), owned));
             channels = out;
             h /= 2;
             w /= 2;
         }
-        seq.push_back("flatten", new FlattenImpl());
+        seq.push_back("flatten", Layers.keep(new FlattenImpl(), owned));
         flat = channels * h * w;
-        LinearImpl fc = Layers.hidden(seq, "", flat, spec.hidden(), spec.dropout());
+        LinearImpl fc = Layers.hidden(seq, "dense_", flat, spec.hidden(), spec.dropout(), owned);
         if (fc != null) {
             weight = fc.weight();
         }
@@ -85,6 +89,7 @@ public final class CnnBackbone extends Module implements Backbone {
     @Override
     public void close() {
         layers.close();
+        Layers.closeAll(owned);
         super.close();
     }
 

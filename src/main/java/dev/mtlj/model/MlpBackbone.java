@@ -1,5 +1,8 @@
 package dev.mtlj.model;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.SequentialImpl;
@@ -10,12 +13,13 @@ public final class MlpBackbone extends Module implements Backbone {
     private final SequentialImpl layers;
     private final Tensor lastWeight;
     private final long width;
+    private final List<Pointer> owned = new ArrayList<>();
 
     public MlpBackbone(MlpSpec spec, long[] exampleShape) {
         super("MlpBackbone");
         try (PointerScope scope = new PointerScope()) { // frees builder temporaries; the sequential keeps its layers
             SequentialImpl seq = new SequentialImpl();
-            lastWeight = Layers.hidden(seq, "", Layers.product(exampleShape), spec.hidden(), spec.dropout()).weight();
+            lastWeight = Layers.hidden(seq, "", Layers.product(exampleShape), spec.hidden(), spec.dropout(), owned).weight();
             layers = register_module("layers", seq).retainReference();
         }
         width = spec.hidden().get(spec.hidden().size() - 1);
@@ -39,6 +43,7 @@ public final class MlpBackbone extends Module implements Backbone {
     @Override
     public void close() {
         layers.close();
+        Layers.closeAll(owned);
         super.close();
     }
 

@@ -1,0 +1,62 @@
+package dev.mtlj.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.mtlj.UserInputException;
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./mtlj}. Exit codes: 0 success, 1 internal error, 2 bad input (usage, config, files). */
+@Command(name = "mtlj", mixinStandardHelpOptions = true, version = "mtlj 0.1.0",
+        description = "Multi-task learning on libtorch: train, evaluate and inspect multi-head models.",
+        subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int USER_ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (tests call this). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable cause = e;
+            while (!(cause instanceof UserInputException) && cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof UserInputException u) {
+                cmd.getErr().println("error: " + u.getMessage());
+                return USER_ERROR;
+            }
+            cmd.getErr().println("internal error (please report): " + e);
+            e.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** Sets the console log level: quiet shows warnings and errors only. */
+    static void quiet(boolean quiet) {
+        Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(quiet ? Level.WARN : Level.INFO);
+        }
+    }
+
+    /** Whether to draw a progress bar: not when quiet, in CI, or without a console. */
+    static boolean progress(boolean quiet) {
+        return !quiet && System.getenv("CI") == null && System.console() != null;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.mtlj.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.mtlj.data.DataSplits;
+
+/** Where a run's data comes from; {@code type} selects the source. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = GradNormToySpec.class, name = "gradnorm-toy")})
+public interface DataSpec {
+    /** Produces the splits (deterministic in {@code seed}). */
+    DataSplits load(long seed);
+}

@@ -1,0 +1,78 @@
+package dev.mtlj.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mtlj.UserInputException;
+import dev.mtlj.engine.DType;
+import dev.mtlj.engine.DeviceSpec;
+import dev.mtlj.model.ModelSpec;
+import dev.mtlj.train.TrainSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A whole run, as written in YAML. Every section has defaults; see the README's config reference.
+ *
+ * @param name     run name: output goes to {@code <output>/<name>/} (default {@code run})
+ * @param seed     seed of data generation, initialisation, batch order and dropout (default 42)
+ * @param device   auto | cpu | cuda | cuda:N (default auto)
+ * @param dtype    float32 | float64 (default float32)
+ * @param threads  libtorch intra-op threads, 0 = libtorch default (default 0)
+ * @param output   root folder of run directories (default {@code runs})
+ * @param data     data source
+ * @param tasks    per-task overrides of loss and metrics
+ * @param model    model spec
+ * @param balancer {@code type} plus that balancer's parameters (default {@code {type: ew}})
+ * @param train    training loop
+ */
+public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed") Long seed,
+                        @JsonProperty("device") String device, @JsonProperty("dtype") String dtype,
+                        @JsonProperty("threads") Integer threads, @JsonProperty("output") String output,
+                        @JsonProperty("data") DataSpec data, @JsonProperty("tasks") Map<String, TaskOverride> tasks,
+                        @JsonProperty("model") ModelSpec model, @JsonProperty("balancer") Map<String, Object> balancer,
+                        @JsonProperty("train") TrainSpec train) {
+    public RunConfig {
+        name = name == null ? "run" : name;
+        seed = seed == null ? 42L : seed;
+        device = device == null ? "auto" : device;
+        dtype = dtype == null ? "float32" : dtype;
+        threads = threads == null ? 0 : threads;
+        output = output == null ? "runs" : output;
+        if (data == null) {
+            throw new UserInputException("data is required, e.g. data: {type: gradnorm-toy}");
+        }
+        tasks = tasks == null ? Map.of() : Map.copyOf(tasks);
+        model = model == null ? ModelSpec.defaults() : model;
+        balancer = balancer == null ? Map.of("type", "ew") : new LinkedHashMap<>(balancer);
+        train = train == null ? TrainSpec.defaults() : train;
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new UserInputException("name '" + name + "' is not valid; use letters, digits, '.', '_' or '-' (at most 100)");
+        }
+        if (threads < 0 || threads > 1024) {
+            throw new UserInputException("threads must be in [0, 1024] (0 = libtorch default), got " + threads);
+        }
+        if (!(balancer.get("type") instanceof String)) {
+            throw new UserInputException("balancer.type is required (e.g. balancer: {type: ew})");
+        }
+        DeviceSpec.parse(device); // validate now (fields are not assigned yet inside a compact constructor)
+        DType.parse(dtype);
+    }
+
+    public DeviceSpec deviceSpec() {
+        return DeviceSpec.parse(device);
+    }
+
+    public DType dtypeSpec() {
+        return DType.parse(dtype);
+    }
+
+    /** Balancer parameters (the entry without {@code type}). */
+    public Map<String, Object> balancerParams() {
+        Map<String, Object> p = new LinkedHashMap<>(balancer);
+        p.remove("type");
+        return p;
+    }
+
+    public String balancerType() {
+        return (String) balancer.get("type");
+    }
+}

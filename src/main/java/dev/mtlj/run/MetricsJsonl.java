@@ -1,0 +1,83 @@
+package dev.mtlj.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlj.train.Report;
+import dev.mtlj.train.TaskReport;
+import dev.mtlj.train.TrainingListener;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Appends one JSON object per report to {@code metrics.jsonl}:
+ * {@code {"step", "split", "lr", "balancer", "tasks": {name: {"loss", "weight", <metric>...}}}}.
+ * Non-finite numbers are written as null (JSON has no NaN).
+ */
+public final class MetricsJsonl implements TrainingListener, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final BufferedWriter out;
+    private final String balancer;
+
+    public MetricsJsonl(Path file, String balancer) throws IOException {
+        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.balancer = balancer;
+    }
+
+    /** Drops records with {@code step >= fromStep} (used when resuming, so replayed steps are not listed twice). */
+    public static void truncate(Path file, long fromStep) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<String> keep = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && JSON.readTree(line).path("step").asLong() < fromStep) {
+                keep.add(line);
+            }
+        }
+        dev.mtlj.checkpoint.AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+    }
+
+    @Override
+    public void onReport(Report r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("step", r.step());
+        o.put("split", r.split());
+        number(o, "lr", r.lr());
+        o.put("balancer", balancer);
+        ObjectNode tasks = o.putObject("tasks");
+        for (Map.Entry<String, TaskReport> e : r.tasks().entrySet()) {
+            ObjectNode t = tasks.putObject(e.getKey());
+            number(t, "loss", e.getValue().loss());
+            number(t, "weight", e.getValue().weight());
+            e.getValue().metrics().forEach((k, v) -> number(t, k, v));
+        }
+        try {
+            out.write(JSON.writeValueAsString(o));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void number(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) {
+            o.put(key, v);
+        } else {
+            o.putNull(key);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.mtlj.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mtlj.UserInputException;
+import dev.mtlj.balance.LossBalancer;
+import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.checkpoint.AtomicFiles;
+import dev.mtlj.checkpoint.CheckpointFile;
+import dev.mtlj.config.ConfigLoader;
+import dev.mtlj.config.RunConfig;
+import dev.mtlj.config.TaskOverride;
+import dev.mtlj.data.DataSplits;
+import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.Engine;
+import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.task.LossKind;
+import dev.mtlj.task.MetricKind;
+import dev.mtlj.task.TaskSpec;
+import dev.mtlj.train.FitResult;
+import dev.mtlj.train.Report;
+import dev.mtlj.train.Trainer;
+import dev.mtlj.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run from a {@link RunConfig}: data, model, balancer, trainer, and the run directory
+ * {@code <output>/<name>/} with {@code config.yaml}, {@code metrics.jsonl}, {@code checkpoints/} and
+ * {@code summary.json}. Native objects are created here and closed before {@link #train} returns.
+ */
+public final class Run {
+    private static final Logger LOG = LoggerFactory.getLogger(Run.class);
+
+    /**
+     * What a run produced.
+     *
+     * @param dir     the run directory
+     * @param test    final test-split report
+     * @param fit     how training ended
+     * @param seconds wall time of training and evaluation
+     */
+    public record Result(Path dir, Report test, FitResult fit, double seconds) {}
+
+    private Run() {}
+
+    /**
+     * Trains per {@code config}. With {@code resume} (a run directory or checkpoint file) continues that run in
+     * its directory; otherwise creates a fresh directory (a numeric suffix avoids overwriting an earlier run).
+     */
+    public static Result train(RunConfig config, Path resume, boolean progress) {
+        long t0 = System.nanoTime();
+        Engine.configureThreads(config.threads());
+        Device device = Engine.device(config.deviceSpec());
+        DataSplits data = prepare(config);
+        LossBalancer balancer = LossBalancers.create(config.balancerType(), config.balancerParams(),
+                data.tasks().stream().map(TaskSpec::name).toList());
+        Path checkpoint = resume == null ? null : checkpointIn(resume, "latest.ckpt");
+        Path dir = checkpoint != null ? checkpoint.toAbsolutePath().getParent().getParent() : freshDir(config);
+        Path ckptDir = dir.resolve("checkpoints");
+        try {
+            Files.createDirectories(ckptDir);
+            AtomicFiles.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(config));
+        } catch (IOException e) {
+            throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
+        }
+        Engine.seed(config.seed());
+        FitResult fit;
+        Report test;
+        try (MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
+             DeviceData train = new DeviceData(data.train(), data.tasks(), device, config.dtypeSpec().scalarType());
+             DeviceData val = new DeviceData(data.val(), data.tasks(), device, config.dtypeSpec().scalarType());
+             DeviceData testData = new DeviceData(data.test(), data.tasks(), device, config.dtypeSpec().scalarType())) {
+            model.to(device, config.dtypeSpec().scalarType());
+            LOG.info("run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads", dir,
+                    data.tasks().size(), model.parameterCount(), model.sharedParameterCount(), balancer.name(), device.str().getString(),
+                    Engine.threads());
+            try (Trainer trainer = new Trainer(model, balancer, config.train(), device, config.dtypeSpec().scalarType(),
+                    config.seed()).checkpointDir(ckptDir).metadata(ConfigLoader.toJson(config))) {
+                Path metrics = dir.resolve("metrics.jsonl");
+                if (checkpoint != null) {
+                    trainer.resume(checkpoint);
+                    MetricsJsonl.truncate(metrics, trainer.stepsDone());
+                    LOG.info("resumed from {} at step {}", checkpoint, trainer.stepsDone());
+                }
+                try (MetricsJsonl jsonl = new MetricsJsonl(metrics, balancer.name())) {
+                    List<TrainingListener> listeners = new ArrayList<>(List.of(jsonl, new LogListener()));
+                    if (progress) {
+                        listeners.add(new ProgressListener());
+                    }
+                    fit = trainer.fit(train, val, listeners);
+                    Path best = ckptDir.resolve("best.ckpt");
+                    if (config.train().earlyStopping() != null && Files.exists(best)) {
+                        CheckpointFile.load(best, model, null, device);
+                        LOG.info("restored the best weights (step {}) for the test evaluation", fit.bestStep());
+                    }
+                    test = trainer.evaluate(testData, "test");
+                    jsonl.onReport(test);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        writeSummary(dir, config, test, fit, seconds);
+        return new Result(dir, test, fit, seconds);
+    }
+
+    /**
+     * Evaluates a checkpoint (file, or run directory: its best.ckpt if present, else latest.ckpt) on a split,
+     * rebuilding data and model from the config stored inside the checkpoint.
+     */
+    public static Report evaluate(Path checkpointOrDir, String split) {
+        Path ckpt = Files.isDirectory(checkpointOrDir) && Files.exists(checkpointOrDir.resolve("checkpoints/best.ckpt"))
+                ? checkpointOrDir.resolve("checkpoints/best.ckpt")
+                : checkpointIn(checkpointOrDir, "latest.ckpt");
+        String meta = CheckpointFile.readState(ckpt).metadata();
+        if (meta == null) {
+            throw new UserInputException("checkpoint '" + ckpt + "' carries no run config, so its data and model cannot be rebuilt");
+        }
+        RunConfig config = ConfigLoader.fromJson(meta, "checkpoint " + ckpt);
+        Engine.configureThreads(config.threads());
+        Device device = Engine.device(config.deviceSpec());
+        DataSplits data = prepare(config);
+        var splitData = switch (split) {
+            case "train" -> data.train();
+            case "val" -> data.val();
+            case "test" -> data.test();
+            default -> throw new UserInputException("split '" + split + "' is not valid; allowed: train, val, test");
+        };
+        try (MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
+             DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec().scalarType())) {
+            model.to(device, config.dtypeSpec().scalarType());
+            CheckpointFile.load(ckpt, model, null, device);
+            double[] ones = new double[data.tasks().size()];
+            java.util.Arrays.fill(ones, Double.NaN);
+            return dev.mtlj.train.Evaluator.evaluate(model, d, config.train().evalBatchSize(), ones,
+                    CheckpointFile.readState(ckpt).stepsDone() - 1, split, Double.NaN);
+        }
+    }
+
+    /** Loads the data and applies the config's per-task overrides. */
+    static DataSplits prepare(RunConfig config) {
+        DataSplits raw = config.data().load(config.seed());
+        List<String> names = raw.tasks().stream().map(TaskSpec::name).toList();
+        for (String k : config.tasks().keySet()) {
+            if (!names.contains(k)) {
+                throw new UserInputException("tasks." + k + " is not a task of this data; tasks: " + names);
+            }
+        }
+        List<TaskSpec> tasks = new ArrayList<>();
+        for (TaskSpec t : raw.tasks()) {
+            TaskOverride o = config.tasks().get(t.name());
+            if (o == null) {
+                tasks.add(t);
+                continue;
+            }
+            LossKind loss = o.loss() == null ? t.loss() : LossKind.parse(o.loss());
+            List<MetricKind> metrics = o.metrics() == null ? t.metrics() : o.metrics().stream().map(MetricKind::parse).toList();
+            tasks.add(new TaskSpec(t.name(), t.kind(), t.outputs(), loss, o.huberDelta() == null ? t.huberDelta() : o.huberDelta(),
+                    metrics));
+        }
+        return new DataSplits(tasks, raw.train(), raw.val(), raw.test());
+    }
+
+    private static long[] exampleShape(DataSplits data) {
+        return java.util.Arrays.stream(data.train().exampleShape()).asLongStream().toArray();
+    }
+
+    private static Path checkpointIn(Path p, String name) {
+        Path c = Files.isDirectory(p) ? p.resolve("checkpoints").resolve(name) : p;
+        if (!Files.isRegularFile(c)) {
+            throw new UserInputException("no checkpoint at '" + c + "' (give a run directory or a .ckpt file)");
+        }
+        return c;
+    }
+
+    private static Path freshDir(RunConfig config) {
+        Path base = Path.of(config.output()).resolve(config.name());
+        Path dir = base;
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = Path.of(base + "-" + i);
+        }
+        return dir.toAbsolutePath();
+    }
+
+    private static void writeSummary(Path dir, RunConfig config, Report test, FitResult fit, double seconds) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", config.name());
+        s.put("steps_done", fit.stepsDone());
+        s.put("stopped_early", fit.stoppedEarly());
+        s.put("best_step", fit.bestStep());
+        s.put("seconds", seconds);
+        s.put("balancer", config.balancerType());
+        Map<String, Object> tasks = new LinkedHashMap<>();
+        test.tasks().forEach((k, v) -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("loss", v.loss());
+            t.put("weight", v.weight());
+            t.putAll(v.metrics());
+            tasks.put(k, t);
+        });
+        s.put("test", tasks);
+        try {
+            AtomicFiles.writeString(dir.resolve("summary.json"),
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+            AtomicFiles.writeString(dir.resolve("summary.md"), "# " + config.name() + "\n\n```\n" + SummaryTable.render(test) + "```\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Logs validation reports (INFO) so quiet runs still leave a trace. */
+    private static final class LogListener implements TrainingListener {
+        @Override
+        public void onReport(Report r) {
+            if (!r.split().equals("train")) {
+                LOG.info("step {} {}: total loss {}", r.step() + 1, r.split(), String.format(java.util.Locale.ROOT, "%.5g", r.totalLoss()));
+            }
+        }
+    }
+}
