@@ -1,0 +1,89 @@
+package dev.mtlj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** User errors exit with code 2 and a one-line message naming the problem; never a stack trace. */
+class MainTest {
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private static void userError(Outcome o, String expected) {
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains(expected).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void missingConfigFile() {
+        userError(run("train", "--config", "does-not-exist.yaml"), "error: config file 'does-not-exist.yaml' does not exist");
+    }
+
+    @Test
+    void unknownKeyAndWrongType(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, "data: {type: gradnorm-toy}\ntrain: {stepz: 3}\n");
+        userError(run("train", "--config", cfg.toString()), "unknown key 'train.stepz'");
+        Files.writeString(cfg, "data: {type: gradnorm-toy}\ntrain: {steps: many}\n");
+        userError(run("train", "--config", cfg.toString()), "bad value for 'train.steps'");
+        userError(run("train", "--config", cfg.toString(), "--set", "train.steps=5", "--set", "nonsense"),
+                "--set 'nonsense' must look like key=value");
+    }
+
+    @Test
+    void badOptionsAndMissingCheckpoint() {
+        Outcome o = run("train", "--bogus");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("Unknown option: '--bogus'");
+        userError(run("eval", "--checkpoint", "nowhere.ckpt"), "no checkpoint at 'nowhere.ckpt'");
+        userError(run("quickstart", "--device", "tpu"), "device 'tpu' is not valid");
+    }
+
+    @Test
+    void helpOnEachCommand() {
+        for (String cmd : new String[] {"quickstart", "train", "eval"}) {
+            Outcome o = run(cmd, "--help");
+            assertThat(o.code()).isZero();
+            assertThat(o.out()).contains("Usage: mtlj " + cmd);
+        }
+    }
+
+    /** The whole path on a tiny config: train, then eval the written run; the table lists every task. */
+    @Test
+    void trainThenEvalATinyRun(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("tiny.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "name: tiny", "device: cpu", "output: " + dir.resolve("runs"),
+                "data: {type: gradnorm-toy, sigmas: [1, 10], input_dim: 8, output_dim: 4, classes: 3, train: 64, val: 32, test: 32}",
+                "model: {backbone: {type: mlp, hidden: [8]}}",
+                "train: {steps: 6, batch_size: 16, log_every: 2, eval_every: 3, checkpoint_every: 3,",
+                "        early_stopping: {metric: cls.accuracy, patience: 5}}", ""));
+        Outcome t = run("train", "--config", cfg.toString(), "--quiet");
+        assertThat(t.code()).isZero();
+        Path runDir = dir.resolve("runs/tiny");
+        assertThat(runDir.resolve("checkpoints/latest.ckpt")).exists();
+        assertThat(runDir.resolve("config.yaml")).exists();
+        String metrics = Files.readString(runDir.resolve("metrics.jsonl"));
+        // 3 training records (steps 1, 3, 5), 2 validation records, 1 test record
+        assertThat(metrics.lines()).hasSize(6);
+        assertThat(metrics.lines().findFirst().orElseThrow())
+                .contains("\"step\":1", "\"split\":\"train\"", "\"y1\":{\"loss\":", "\"weight\":1.0", "\"r2\":", "\"accuracy\":");
+        assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 6");
+        Outcome e = run("eval", "--checkpoint", runDir.toString(), "--split", "val", "--quiet");
+        assertThat(e.code()).isZero();
+        Outcome resumed = run("train", "--resume", runDir.toString(), "--set", "train.steps=8", "--quiet");
+        assertThat(resumed.code()).isZero();
+        assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 8");
+    }
+}

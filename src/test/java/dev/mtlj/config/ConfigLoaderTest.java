@@ -1,0 +1,76 @@
+package dev.mtlj.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mtlj.UserInputException;
+import dev.mtlj.model.CnnSpec;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static final String BASE = "data: {type: gradnorm-toy, train: 10, val: 5, test: 5}\n";
+
+    private static RunConfig parse(String yaml, String... sets) {
+        return ConfigLoader.parse(yaml, "test.yaml", List.of(sets));
+    }
+
+    private static void fails(String yaml, String expected, String... sets) {
+        assertThatThrownBy(() -> parse(yaml, sets)).isInstanceOf(UserInputException.class).hasMessageContaining(expected);
+    }
+
+    @Test
+    void defaultsAndOverrides() {
+        RunConfig c = parse(BASE + "train: {steps: 10}\n", "train.optimizer.lr=0.01", "model.backbone={type: cnn}");
+        assertThat(c.train().steps()).isEqualTo(10);
+        assertThat(c.train().optimizer().lr()).isEqualTo(0.01);
+        assertThat(c.model().backbone()).isInstanceOf(CnnSpec.class);
+        assertThat(c.seed()).isEqualTo(42);
+        assertThat(c.balancerType()).isEqualTo("ew");
+    }
+
+    @Test
+    void resolvedConfigRoundTripsThroughYamlAndJson() {
+        RunConfig c = parse(BASE + "balancer: {type: fixed, weights: {y1: 2.0, y2: 1, y3: 1, cls: 1}}\n");
+        assertThat(ConfigLoader.parse(ConfigLoader.toYaml(c), "x", List.of())).isEqualTo(c);
+        assertThat(ConfigLoader.fromJson(ConfigLoader.toJson(c), "x")).isEqualTo(c);
+    }
+
+    @Test
+    void unknownKeyIsNamedWithWhatIsAllowed() {
+        fails(BASE + "train: {stepz: 10}\n", "unknown key 'train.stepz' in test.yaml; allowed here: batch_size");
+        fails(BASE + "trian: {}\n", "unknown key 'trian'");
+    }
+
+    @Test
+    void wrongTypeNamesKeyExpectedTypeAndValue() {
+        fails(BASE + "train: {steps: ten}\n", "bad value for 'train.steps' in test.yaml: expected an integer, got 'ten'");
+        fails(BASE + "train: {steps: 1.5}\n", "bad value for 'train.steps'");
+        fails(BASE + "train: {optimizer: {lr: fast}}\n", "bad value for 'train.optimizer.lr' in test.yaml: expected a number");
+    }
+
+    @Test
+    void badValuesNameTheFieldAndTheAllowedRange() {
+        fails(BASE + "train: {optimizer: {type: rmsprop}}\n", "train.optimizer.type 'rmsprop' is not valid; allowed: sgd, adam, adamw");
+        fails(BASE + "train: {optimizer: {lr: -1}}\n", "train.optimizer.lr must be > 0");
+        fails(BASE + "model: {backbone: {type: transformer}}\n", "model.backbone.type 'transformer' in test.yaml is not valid; allowed: mlp, cnn");
+        fails(BASE + "device: gpu7\n", "device 'gpu7' is not valid; allowed: auto, cpu, cuda, cuda:N");
+        fails("data: {type: gradnorm-toy, sigmas: [1, -2]}\n", "every sigma must be > 0");
+        fails("seed: 1\n", "data is required");
+        fails(BASE + "train: {steps: 0}\n", "train.steps must be >= 1, got 0");
+    }
+
+    @Test
+    void badOverridesAndYaml() {
+        fails(BASE, "--set 'steps' must look like key=value", "steps");
+        fails(BASE, "is a value, not a section", "data.type.x=1");
+        fails("data: [unclosed\n", "is not valid YAML");
+    }
+
+    @Test
+    void missingFile() {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("no/such/config.yaml"), List.of()))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("config file 'no/such/config.yaml' does not exist");
+    }
+}
