@@ -1,13 +1,9 @@
 package dev.mtlj.cli;
 
-import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
+import dev.mtlj.run.Quickstart;
 import dev.mtlj.run.Run;
 import dev.mtlj.run.SummaryTable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,14 +30,6 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Warnings only; no progress bar.")
     boolean quiet;
 
-    static String embeddedConfig() {
-        try (InputStream in = QuickstartCommand.class.getResourceAsStream("quickstart.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public Integer call() {
         Main.quiet(quiet);
@@ -50,7 +38,7 @@ final class QuickstartCommand implements Callable<Integer> {
             all.add("train.steps=" + steps);
         }
         all.addAll(overrides);
-        RunConfig cfg = ConfigLoader.parse(embeddedConfig(), "the embedded quickstart config", all);
+        RunConfig cfg = Quickstart.config(all);
         Run.Result r = Run.train(cfg, null, Main.progress(quiet));
         System.out.println();
         System.out.println("Quick start: per-task test metrics (tasks y1..y3 have scales sigma = 1, 10, 100)");
