@@ -7,7 +7,12 @@ import java.util.Set;
  * Decides, each training step, how task losses (or their gradients) combine into one update.
  *
  * <p>Call order: the trainer reads {@link #needs()} once, then per step computes those quantities and calls
- * {@link #balance}; {@link #state()} / {@link #restore} bracket checkpoints. Implementations are pure Java
+ * {@link #balance} (and {@link #afterStep} after the optimizer step when {@link Need#POST_STEP_LOSSES} is
+ * declared); {@link #state()} / {@link #restore} bracket checkpoints.
+ *
+ * <p>Weights are on mtlj's canonical scale (equal weighting = all ones; methods.md §8): each method's javadoc
+ * gives its native scale and the factor κ. Loss-weighting methods set head weights h = w; gradient
+ * aggregators (those needing a Gramian) set h = 1, as torchjd and LibMTL do. Implementations are pure Java
  * (no libtorch), so they can be tested on plain arrays and used on their own.
  */
 public interface LossBalancer {
@@ -19,6 +24,9 @@ public interface LossBalancer {
 
     /** Weights for one step. May update internal state (learned weights, histories). */
     Balance balance(BalanceInput input);
+
+    /** With {@link Need#POST_STEP_LOSSES}: the step's batch losses after the optimizer step. */
+    default void afterStep(double[] postStepLosses) {}
 
     /** Everything needed to resume exactly (empty for stateless balancers). */
     default Map<String, double[]> state() {

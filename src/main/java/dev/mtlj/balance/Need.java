@@ -12,5 +12,7 @@ public enum Need {
     /** The T×T Gramian of task gradients w.r.t. the shared representation (LibMTL's rep_grad). */
     GRAMIAN_REPRESENTATION,
     /** ‖∂L_i/∂W‖ for W the last shared layer's weight (GradNorm). */
-    LAST_SHARED_NORMS
+    LAST_SHARED_NORMS,
+    /** The same batch's losses re-evaluated after the optimizer step, passed to {@link LossBalancer#afterStep} (FAMO). */
+    POST_STEP_LOSSES
 }

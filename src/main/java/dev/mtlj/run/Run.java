@@ -3,6 +3,7 @@ package dev.mtlj.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mtlj.UserInputException;
+import dev.mtlj.balance.BalancerContext;
 import dev.mtlj.balance.LossBalancer;
 import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.checkpoint.AtomicFiles;
@@ -62,8 +63,7 @@ public final class Run {
         Engine.configureThreads(config.threads());
         Device device = Engine.device(config.deviceSpec());
         DataSplits data = prepare(config);
-        LossBalancer balancer = LossBalancers.create(config.balancerType(), config.balancerParams(),
-                data.tasks().stream().map(TaskSpec::name).toList());
+        LossBalancer balancer = balancer(config, data);
         Path checkpoint = resume == null ? null : checkpointIn(resume, "latest.ckpt");
         Path dir = checkpoint != null ? checkpoint.toAbsolutePath().getParent().getParent() : freshDir(config);
         Path ckptDir = dir.resolve("checkpoints");
@@ -148,8 +148,16 @@ public final class Run {
         }
     }
 
+    /** The configured balancer for these tasks. */
+    public static LossBalancer balancer(RunConfig config, DataSplits data) {
+        BalancerContext ctx = new BalancerContext(data.tasks().stream().map(TaskSpec::name).toList(),
+                data.tasks().stream().map(t -> t.kind() == dev.mtlj.task.TaskKind.REGRESSION).toList(),
+                config.train().optimizer().lr(), config.seed());
+        return LossBalancers.create(config.balancerType(), config.balancerParams(), ctx);
+    }
+
     /** Loads the data and applies the config's per-task overrides. */
-    static DataSplits prepare(RunConfig config) {
+    public static DataSplits prepare(RunConfig config) {
         DataSplits raw = config.data().load(config.seed());
         List<String> names = raw.tasks().stream().map(TaskSpec::name).toList();
         for (String k : config.tasks().keySet()) {

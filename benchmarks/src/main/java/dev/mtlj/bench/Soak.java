@@ -1,13 +1,12 @@
 package dev.mtlj.bench;
 
-import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.run.Quickstart;
-import dev.mtlj.task.TaskSpec;
+import dev.mtlj.run.Run;
 import dev.mtlj.train.Report;
 import dev.mtlj.train.StepResult;
 import dev.mtlj.train.Trainer;
@@ -38,7 +37,7 @@ public final class Soak {
                 "train.checkpoint_every=0"));
         Engine.configureThreads(cfg.threads());
         Device device = Engine.device(cfg.deviceSpec());
-        DataSplits data = cfg.data().load(cfg.seed());
+        DataSplits data = Run.prepare(cfg);
         List<Sample> samples = new ArrayList<>();
         long[] last = {System.nanoTime()};
         Engine.seed(cfg.seed());
@@ -46,8 +45,7 @@ public final class Soak {
                 data.tasks());
              DeviceData train = new DeviceData(data.train(), data.tasks(), device, cfg.dtypeSpec().scalarType());
              DeviceData val = new DeviceData(data.val(), data.tasks(), device, cfg.dtypeSpec().scalarType());
-             Trainer trainer = new Trainer(model, LossBalancers.create(cfg.balancerType(), cfg.balancerParams(),
-                     data.tasks().stream().map(TaskSpec::name).toList()), cfg.train(), device, cfg.dtypeSpec().scalarType(), cfg.seed())) {
+             Trainer trainer = new Trainer(model, Run.balancer(cfg, data), cfg.train(), device, cfg.dtypeSpec().scalarType(), cfg.seed())) {
             trainer.fit(train, val, List.of(new TrainingListener() {
                 @Override
                 public void onStep(StepResult r) {

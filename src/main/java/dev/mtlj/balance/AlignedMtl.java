@@ -1,0 +1,68 @@
+package dev.mtlj.balance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Aligned-MTL: D. Senushkin, N. Patakin, A. Kuznetsov, A. Konushin, "Independent Component Alignment for
+ * Multi-Task Learning", CVPR 2023.
+ *
+ * <p>H = VΛVᵀ; keep eigenpairs with λ &gt; λ_max·T·ε_f32 (the references' numerical rank); σ² = the smallest kept λ;
+ * B = σ V_r Λ_r^{−1/2} V_rᵀ; α = B·1, d = Jᵀα: the balanced rows BJ are orthogonal with equal norm σ. Rank 0
+ * gives B = I (torchjd). Preference p = 1 (LibMTL's scale = canonical; torchjd's default 1/T is ×1/T). Heads h = 1.
+ * {@code aligned-mtl-ub} uses the representation Gramian.
+ */
+public final class AlignedMtl implements LossBalancer {
+    private static final double EPS_F32 = 1.1920929e-7;
+    private final boolean upperBound;
+
+    public AlignedMtl(boolean upperBound) {
+        this.upperBound = upperBound;
+    }
+
+    @Override
+    public String name() {
+        return upperBound ? "aligned-mtl-ub" : "aligned-mtl";
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return Set.of(upperBound ? Need.GRAMIAN_REPRESENTATION : Need.GRAMIAN_SHARED);
+    }
+
+    @Override
+    public Balance balance(BalanceInput in) {
+        double[][] h = in.gramian();
+        Mat.requireFinite(h, "Gramian");
+        int t = h.length;
+        Mat.Eigen e = Mat.eigen(h);
+        double tol = e.values()[0] * t * EPS_F32;
+        double minKept = Double.POSITIVE_INFINITY;
+        int rank = 0;
+        for (double l : e.values()) {
+            if (l > tol && l > 0) {
+                rank++;
+                minKept = Math.min(minKept, l);
+            }
+        }
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("rank", rank);
+        if (rank == 0) {
+            return Aggregation.result(Mat.fill(t, 1.0), extras);
+        }
+        double sigma = Math.sqrt(minKept);
+        double[] alpha = new double[t];
+        for (int k = 0; k < rank; k++) {
+            double proj = 0;
+            for (int i = 0; i < t; i++) {
+                proj += e.vectors()[i][k];
+            }
+            double f = sigma / Math.sqrt(e.values()[k]) * proj;
+            for (int i = 0; i < t; i++) {
+                alpha[i] += e.vectors()[i][k] * f;
+            }
+        }
+        return Aggregation.result(alpha, extras);
+    }
+}

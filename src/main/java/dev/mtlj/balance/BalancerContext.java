@@ -1,0 +1,28 @@
+package dev.mtlj.balance;
+
+import java.util.List;
+
+/**
+ * What a balancer may know about the run when it is created.
+ *
+ * @param tasks   task names, in order
+ * @param regression whether each task is a regression task (UW's κ)
+ * @param lr      the network's base learning rate (default step size for learned balancer parameters)
+ * @param seed    run seed (randomised methods draw from (seed, step), so resumed runs repeat them)
+ */
+public record BalancerContext(List<String> tasks, List<Boolean> regression, double lr, long seed) {
+    public BalancerContext {
+        tasks = List.copyOf(tasks);
+        regression = List.copyOf(regression);
+    }
+
+    public int size() {
+        return tasks.size();
+    }
+
+    /** A context for standalone use: T tasks named t1..tT, all regression, lr 1e-3. */
+    public static BalancerContext of(int tasks, long seed) {
+        List<String> names = java.util.stream.IntStream.rangeClosed(1, tasks).mapToObj(i -> "t" + i).toList();
+        return new BalancerContext(names, java.util.Collections.nCopies(tasks, true), 1e-3, seed);
+    }
+}

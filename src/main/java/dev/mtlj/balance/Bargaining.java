@@ -1,0 +1,124 @@
+package dev.mtlj.balance;
+
+/**
+ * Solves α_i · (Hα)_i^{p} = 1 type systems shared by Nash-MTL (Hα = 1/α) and FairGrad (Hα = α^{−1/p}): the unique
+ * minimiser over α &gt; 0 of f(α) = ½αᵀHα − Σ φ(α_i) with φ'(a) = a^{−1/p} (φ = log for p = 1), by damped Newton
+ * (gradient Hα − α^{−1/p}, Hessian H + diag((1/p)α^{−1/p−1}), backtracking that keeps α &gt; 0). A solution exists iff
+ * 0 is not in the convex hull of the gradients (our derivation, methods.md §3.7).
+ */
+final class Bargaining {
+    /** @param alpha the solution (null if none); @param residual max_i |α_i^{1/p}(Hα)_i − 1| */
+    record Solution(double[] alpha, double residual, int iterations) {}
+
+    private Bargaining() {}
+
+    static Solution solve(double[][] h, double p, double[] start) {
+        int t = h.length;
+        double maxDiag = 0;
+        for (int i = 0; i < t; i++) {
+            maxDiag = Math.max(maxDiag, h[i][i]);
+        }
+        if (maxDiag <= 0 || Aggregation.relativeMinNorm(h) <= 1e-12) {
+            return new Solution(null, Double.NaN, 0);
+        }
+        double[] a = new double[t];
+        boolean warm = start != null && start.length == t;
+        for (int i = 0; i < t; i++) {
+            warm &= start != null && start[i] > 0 && Double.isFinite(start[i]);
+        }
+        for (int i = 0; i < t; i++) {
+            a[i] = warm ? start[i] : Math.pow(maxDiag, -p / (p + 1));
+        }
+        int it;
+        for (it = 0; it < 200; it++) {
+            double[] ha = Mat.mul(h, a);
+            double[] g = new double[t];
+            double[][] hess = new double[t][t];
+            for (int i = 0; i < t; i++) {
+                g[i] = ha[i] - Math.pow(a[i], -1 / p);
+                System.arraycopy(h[i], 0, hess[i], 0, t);
+                hess[i][i] += (1 / p) * Math.pow(a[i], -1 / p - 1);
+            }
+            if (residual(h, a, p) <= 1e-13) {
+                break;
+            }
+            double[] step = solve(hess, g);
+            double f0 = objective(h, a, p);
+            double s = 1;
+            double[] next = new double[t];
+            while (s > 1e-20) {
+                boolean positive = true;
+                for (int i = 0; i < t; i++) {
+                    next[i] = a[i] - s * step[i];
+                    positive &= next[i] > 0;
+                }
+                if (positive && objective(h, next, p) <= f0 - 1e-4 * s * Mat.dot(g, step)) {
+                    break;
+                }
+                s *= 0.5;
+            }
+            if (s <= 1e-20) {
+                break;
+            }
+            System.arraycopy(next, 0, a, 0, t);
+        }
+        double r = residual(h, a, p);
+        return r <= 1e-8 ? new Solution(a, r, it) : new Solution(null, r, it);
+    }
+
+    private static double objective(double[][] h, double[] a, double p) {
+        double f = 0.5 * Mat.quad(h, a);
+        for (double v : a) {
+            f -= p == 1 ? Math.log(v) : Math.pow(v, 1 - 1 / p) / (1 - 1 / p);
+        }
+        return f;
+    }
+
+    static double residual(double[][] h, double[] a, double p) {
+        double[] ha = Mat.mul(h, a);
+        double r = 0;
+        for (int i = 0; i < a.length; i++) {
+            r = Math.max(r, Math.abs(Math.pow(a[i], 1 / p) * ha[i] - 1));
+        }
+        return r;
+    }
+
+    /** Gaussian elimination with partial pivoting (small dense systems). */
+    static double[] solve(double[][] m, double[] b) {
+        int n = b.length;
+        double[][] a = new double[n][];
+        double[] x = b.clone();
+        for (int i = 0; i < n; i++) {
+            a[i] = m[i].clone();
+        }
+        for (int c = 0; c < n; c++) {
+            int piv = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) {
+                    piv = r;
+                }
+            }
+            double[] tr = a[c];
+            a[c] = a[piv];
+            a[piv] = tr;
+            double tb = x[c];
+            x[c] = x[piv];
+            x[piv] = tb;
+            for (int r = c + 1; r < n; r++) {
+                double f = a[r][c] / a[c][c];
+                for (int k = c; k < n; k++) {
+                    a[r][k] -= f * a[c][k];
+                }
+                x[r] -= f * x[c];
+            }
+        }
+        for (int r = n - 1; r >= 0; r--) {
+            double s = x[r];
+            for (int k = r + 1; k < n; k++) {
+                s -= a[r][k] * x[k];
+            }
+            x[r] = s / a[r][r];
+        }
+        return x;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.mtlj.balance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * FairGrad: H. Ban, K. Ji, "Fair Resource Allocation in Multi-Task Learning", ICML 2024.
+ *
+ * <p>Weights w ≥ 0 with Hw = w^{−1/α} element-wise (α-fair allocation; α = 1 is Nash-MTL's system without its
+ * clipping), solved exactly by damped Newton ({@link Bargaining}) instead of LibMTL's bounded least squares; the
+ * network backpropagates Σ w_i L_i (heads h = w, as LibMTL). Native = canonical. No solution when 0 lies in the
+ * gradients' hull: w = 0, flagged.
+ */
+public final class FairGrad implements LossBalancer {
+    private final double alpha;
+    private double[] last;
+
+    public FairGrad(double alpha) {
+        this.alpha = alpha;
+    }
+
+    @Override
+    public String name() {
+        return "fairgrad";
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return Set.of(Need.GRAMIAN_SHARED);
+    }
+
+    @Override
+    public Balance balance(BalanceInput in) {
+        double[][] h = in.gramian();
+        Mat.requireFinite(h, "Gramian");
+        Bargaining.Solution s = Bargaining.solve(h, alpha, last);
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("kkt_residual", s.residual());
+        if (s.alpha() == null) {
+            extras.put("no_solution", true);
+            double[] zero = new double[h.length];
+            return new Balance(zero, zero, extras);
+        }
+        last = s.alpha();
+        return new Balance(s.alpha(), s.alpha(), extras);
+    }
+}

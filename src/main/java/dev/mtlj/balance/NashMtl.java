@@ -1,0 +1,69 @@
+package dev.mtlj.balance;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Nash-MTL: A. Navon, A. Shamsian, I. Achituve, H. Maron, K. Kawaguchi, G. Chechik, E. Fetaya, "Multi-Task Learning
+ * as a Bargaining Game", ICML 2022.
+ *
+ * <p>d = Σ α_i g_i with α &gt; 0 solving α_i(Hα)_i = 1 (so ⟨d, g_i⟩ = 1/α_i &gt; 0 and ‖d‖ = √T). Solved exactly by
+ * damped Newton ({@link Bargaining}), warm-started from the previous α, to a residual ≤ 1e-8 — not the paper's
+ * CCP iteration, whose stopping test can end at a non-solution and which returns 0 when (H1)_i ≤ 0 although a
+ * solution exists. When 0 lies in the gradients' hull no solution exists: d = 0, flagged {@code no_solution}.
+ * α is recomputed every {@code update_weights_every} steps (default 1). The shared gradient is clipped to
+ * {@code max_norm} (default 1, 0 = off), as LibMTL and the official code do; logged weights are the effective
+ * α·min(1, max_norm/‖d‖) (scale-free: native = canonical). Heads h = 1 (torchjd's convention; the references use α).
+ */
+public final class NashMtl implements LossBalancer {
+    private final double maxNorm;
+    private final int every;
+    private double[] alpha;
+
+    public NashMtl(double maxNorm, int every) {
+        this.maxNorm = maxNorm;
+        this.every = every;
+    }
+
+    @Override
+    public String name() {
+        return "nash-mtl";
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return Set.of(Need.GRAMIAN_SHARED);
+    }
+
+    @Override
+    public Balance balance(BalanceInput in) {
+        double[][] h = in.gramian();
+        Mat.requireFinite(h, "Gramian");
+        int t = h.length;
+        Map<String, Object> extras = new LinkedHashMap<>();
+        if (alpha == null || in.step() % every == 0) {
+            Bargaining.Solution s = Bargaining.solve(h, 1.0, alpha);
+            extras.put("kkt_residual", s.residual());
+            alpha = s.alpha();
+        }
+        if (alpha == null) {
+            extras.put("no_solution", true);
+            return Aggregation.result(new double[t], extras);
+        }
+        double norm = Math.sqrt(Math.max(Mat.quad(h, alpha), 0));
+        double factor = maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
+        extras.put("alpha", alpha.clone());
+        return Aggregation.result(Mat.scale(alpha, factor), extras);
+    }
+
+    @Override
+    public Map<String, double[]> state() {
+        return alpha == null ? Map.of() : Map.of("alpha", alpha.clone());
+    }
+
+    @Override
+    public void restore(Map<String, double[]> s) {
+        alpha = s.containsKey("alpha") ? s.get("alpha").clone() : null;
+    }
+}

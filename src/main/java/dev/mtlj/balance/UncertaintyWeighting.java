@@ -1,0 +1,85 @@
+package dev.mtlj.balance;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Uncertainty weighting (UW): A. Kendall, Y. Gal, R. Cipolla, "Multi-Task Learning Using Uncertainty to Weigh
+ * Losses for Scene Geometry and Semantics", CVPR 2018.
+ *
+ * <p>Minimises Σ_i [κ_i e^{−s_i} L_i + s_i/2] over the network and s_i = log σ_i². Weights w_i = κ_i e^{−s_i}
+ * (native = canonical; not normalised); the gradient w.r.t. s_i is −κ_i e^{−s_i} L_i + ½, so e^{s_i} tracks
+ * 2κ_i L_i. κ_i = ½ for every task by default (LibMTL, MTAN); {@code kappa: paper} uses ½ for regression and 1
+ * for classification, as the paper derives. s starts at 0 (the authors' notebook; LibMTL uses −0.5) and has its own
+ * Adam (default lr = the network's), with no weight decay on s (LibMTL's global decay also hits s; we do not).
+ * s is clamped to [−20, 20]. State: s and its Adam moments. Needs the loss values; no extra backward.
+ */
+public final class UncertaintyWeighting implements LossBalancer {
+    private final double[] kappa;
+    private final double[] s;
+    private final ParameterAdam adam;
+
+    public UncertaintyWeighting(double[] kappa, double lr, double init) {
+        this.kappa = kappa.clone();
+        this.s = Mat.fill(kappa.length, init);
+        this.adam = new ParameterAdam(kappa.length, lr, 0);
+    }
+
+    static UncertaintyWeighting create(Params p, BalancerContext ctx) {
+        boolean paper = p.choice("kappa", "half", java.util.List.of("half", "paper")).equals("paper");
+        double[] kappa = new double[ctx.size()];
+        for (int i = 0; i < kappa.length; i++) {
+            kappa[i] = paper && !ctx.regression().get(i) ? 1.0 : 0.5;
+        }
+        return new UncertaintyWeighting(kappa, p.number("lr", ctx.lr(), 0, 10), p.number("init", 0, -20, 20));
+    }
+
+    @Override
+    public String name() {
+        return "uw";
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return Set.of(Need.LOSS_VALUES);
+    }
+
+    @Override
+    public Balance balance(BalanceInput in) {
+        Mat.requireFinite(in.losses(), "loss");
+        int t = s.length;
+        double[] w = new double[t];
+        double[] grad = new double[t];
+        double[] sigma = new double[t];
+        for (int i = 0; i < t; i++) {
+            w[i] = kappa[i] * Math.exp(-s[i]);
+            grad[i] = -w[i] * in.losses()[i] + 0.5;
+            sigma[i] = Math.exp(s[i] / 2);
+        }
+        adam.step(s, grad);
+        for (int i = 0; i < t; i++) {
+            s[i] = Math.max(-20, Math.min(20, s[i]));
+        }
+        return new Balance(w, w, Map.of("sigma", sigma));
+    }
+
+    /** Current log-variances s_i. */
+    public double[] logVariances() {
+        return s.clone();
+    }
+
+    @Override
+    public Map<String, double[]> state() {
+        Map<String, double[]> m = new HashMap<>();
+        m.put("s", s.clone());
+        adam.save(m, "adam");
+        return m;
+    }
+
+    @Override
+    public void restore(Map<String, double[]> state) {
+        System.arraycopy(state.get("s"), 0, s, 0, s.length);
+        adam.restore(state, "adam");
+    }
+}
