@@ -91,6 +91,16 @@ public final class CaGrad implements LossBalancer {
         return Aggregation.result(Mat.scale(u, t / rescale), extras);
     }
 
+    @Override
+    public Map<String, double[]> state() {
+        return warm == null ? Map.of() : Map.of("warm", warm.clone()); // the solver's start decides its last digits
+    }
+
+    @Override
+    public void restore(Map<String, double[]> s) {
+        warm = s.containsKey("warm") ? s.get("warm").clone() : null;
+    }
+
     /** KKT residual of F at w: ∇F = b + ρHw/‖g_w‖ equal to its minimum on the support, ≥ it elsewhere. */
     static double kkt(double[][] h, double[] b, double rho, double[] w, double norm) {
         double[] hw = Mat.mul(h, w);

@@ -45,4 +45,14 @@ public final class FairGrad implements LossBalancer {
         last = s.alpha();
         return new Balance(s.alpha(), s.alpha(), extras);
     }
+
+    @Override
+    public Map<String, double[]> state() {
+        return last == null ? Map.of() : Map.of("last", last.clone());
+    }
+
+    @Override
+    public void restore(Map<String, double[]> s) {
+        last = s.containsKey("last") ? s.get("last").clone() : null;
+    }
 }

@@ -27,7 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.Tensor;
@@ -48,7 +51,7 @@ import org.bytedeco.pytorch.global.torch;
  * so a run resumed from a checkpoint repeats the uninterrupted run's losses exactly on CPU.
  */
 public final class Trainer implements AutoCloseable {
-    private static final Set<Need> SUPPORTED = EnumSet.of(Need.LOSS_VALUES);
+    private static final Set<Need> SUPPORTED = EnumSet.allOf(Need.class);
 
     private final MultiTaskModel model;
     private final LossBalancer balancer;
@@ -59,6 +62,9 @@ public final class Trainer implements AutoCloseable {
     private final List<TaskSpec> tasks;
     private final Optimizer optimizer;
     private final TensorVector trainable;
+    private final TensorVector sharedTrainable;
+    private final List<TensorVector> headTrainable = new ArrayList<>();
+    private final Set<Need> needs;
     private final Tensor windowLossSums;
     private final EarlyStopping earlyStopping;
     private final boolean readLosses;
@@ -94,7 +100,9 @@ public final class Trainer implements AutoCloseable {
         this.dtype = dtype;
         this.seed = seed;
         this.tasks = model.tasks();
-        this.readLosses = balancer.needs().contains(Need.LOSS_VALUES);
+        this.needs = EnumSet.noneOf(Need.class);
+        this.needs.addAll(balancer.needs());
+        this.readLosses = needs.contains(Need.LOSS_VALUES);
         spec.freeze().forEach(part -> model.setFrozen(part, true));
         this.earlyStopping = spec.earlyStopping() == null ? null : new EarlyStopping(spec.earlyStopping());
         try (PointerScope scope = new PointerScope()) {
@@ -103,10 +111,33 @@ public final class Trainer implements AutoCloseable {
                 throw new UserInputException("nothing to train: every parameter is frozen (train.freeze = " + spec.freeze() + ")");
             }
             optimizer = Optimizers.create(spec.optimizer(), trainable).retainReference();
+            sharedTrainable = requiringGrad(model.sharedParameters()).retainReference();
+            for (int i = 0; i < tasks.size(); i++) {
+                headTrainable.add(requiringGrad(model.taskParameters(i)).retainReference());
+            }
+            boolean gradientNeeds = needs.contains(Need.GRAMIAN_SHARED) || needs.contains(Need.LAST_SHARED_NORMS);
+            if (gradientNeeds && sharedTrainable.size() == 0) {
+                throw new UserInputException("balancer '" + balancer.name() + "' needs gradients of the shared parameters,"
+                        + " but they are all frozen (train.freeze = " + spec.freeze() + ")");
+            }
+            if (needs.contains(Need.LAST_SHARED_NORMS) && !model.sharing().lastSharedWeight().requires_grad()) {
+                throw new UserInputException("balancer '" + balancer.name() + "' needs the last shared layer's gradient,"
+                        + " but that layer is frozen");
+            }
             windowLossSums = torch.zeros(tasks.size()).to(device, torch.ScalarType.Double).retainReference();
         }
         lastWeights = new double[tasks.size()];
         java.util.Arrays.fill(lastWeights, 1.0); // until the first step asks the balancer
+    }
+
+    private static TensorVector requiringGrad(TensorVector ps) {
+        TensorVector out = new TensorVector();
+        for (long i = 0; i < ps.size(); i++) {
+            if (ps.get(i).requires_grad()) {
+                out.push_back(ps.get(i));
+            }
+        }
+        return out;
     }
 
     /** Where {@link #fit} writes {@code latest.ckpt} (and {@code best.ckpt}); null disables checkpoints. */
@@ -197,22 +228,60 @@ public final class Trainer implements AutoCloseable {
         for (long g = 0; g < groups.size(); g++) {
             groups.get(g).options().set_lr(lr);
         }
-        List<Tensor> outs = model.forward(batch.inputs());
-        TensorVector losses = new TensorVector();
-        for (int i = 0; i < tasks.size(); i++) {
-            losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)));
+        boolean representation = needs.contains(Need.GRAMIAN_REPRESENTATION);
+        boolean sharedJacobian = needs.contains(Need.GRAMIAN_SHARED);
+        Tensor z = null;
+        Tensor detached = null;
+        List<Tensor> outs;
+        if (representation) {
+            z = model.sharing().encode(batch.inputs());
+            detached = z.detach().requires_grad_(true);
+            outs = model.heads(detached, batch.inputs());
+        } else {
+            outs = model.forward(batch.inputs());
         }
-        Tensor stacked = torch.stack(losses);
+        List<Tensor> lossList = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            lossList.add(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)));
+        }
+        Tensor stacked = torch.stack(new TensorVector(lossList.toArray(new Tensor[0])));
         double[] lossValues = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
-        Balance balance = balancer.balance(new BalanceInput(step, epoch, lossValues, null, null));
-        lastWeights = balance.weights();
-        Tensor total = stacked.mul(Tensors.vector(balance.weights(), device, dtype)).sum();
+        double[] norms = needs.contains(Need.LAST_SHARED_NORMS)
+                ? GradientProbe.norms(lossList, model.sharing().lastSharedWeight()) : null;
         optimizer.zero_grad();
-        total.backward();
+        GradientProbe.Jacobian jacobian = null;
+        double[][] gramian = null;
+        if (sharedJacobian || representation) {
+            jacobian = GradientProbe.jacobian(lossList, sharedJacobian ? sharedTrainable : new TensorVector(detached),
+                    headTrainable);
+            gramian = GradientProbe.gramian(jacobian.rows());
+        }
+        Balance balance = balancer.balance(new BalanceInput(step, epoch, lossValues, gramian, norms));
+        lastWeights = balance.weights();
+        if (jacobian == null) {
+            if (!java.util.Arrays.equals(balance.weights(), balance.headWeights())) {
+                throw new IllegalStateException("balancer '" + balancer.name() + "' returned head weights that differ from"
+                        + " its task weights without declaring a Gramian need");
+            }
+            stacked.mul(Tensors.vector(balance.weights(), device, dtype)).sum().backward();
+        } else {
+            Tensor d = jacobian.rows().t().matmul(Tensors.vector(balance.weights(), device, jacobian.rows().scalar_type()));
+            if (sharedJacobian) {
+                GradientProbe.writeFlat(sharedTrainable, d);
+            } else {
+                z.backward(d.view_as(z), new BoolOptional(false), false, new TensorArrayRefOptional());
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                GradientProbe.writeScaled(headTrainable.get(i), jacobian.headGrads().get(i), balance.headWeights()[i]);
+            }
+        }
         if (spec.gradClip() > 0) {
             torch.clip_grad_norm_(trainable, spec.gradClip());
         }
         optimizer.step();
+        if (needs.contains(Need.POST_STEP_LOSSES)) {
+            balancer.afterStep(postStepLosses(batch));
+        }
         windowLossSums.add_(stacked.detach().to(torch.ScalarType.Double));
         windowSteps++;
         if (captured != null) {
@@ -221,6 +290,30 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return new StepResult(step, lr, balance, lossValues);
+    }
+
+    /**
+     * The same batch's losses after the optimizer step, without autograd; batch-norm running statistics are
+     * restored afterwards so the extra forward does not count twice.
+     */
+    private double[] postStepLosses(Batch batch) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            TensorVector buffers = model.buffers();
+            List<Tensor> saved = new ArrayList<>();
+            for (long k = 0; k < buffers.size(); k++) {
+                saved.add(buffers.get(k).clone());
+            }
+            List<Tensor> outs = model.forward(batch.inputs());
+            TensorVector losses = new TensorVector();
+            for (int i = 0; i < tasks.size(); i++) {
+                losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)));
+            }
+            double[] post = Tensors.toDoubles(torch.stack(losses));
+            for (long k = 0; k < buffers.size(); k++) {
+                buffers.get(k).copy_(saved.get((int) k));
+            }
+            return post;
+        }
     }
 
     private double[] checkFinite(double[] losses, long step) {
@@ -320,6 +413,8 @@ public final class Trainer implements AutoCloseable {
             closed = true;
             optimizer.close();
             trainable.close();
+            sharedTrainable.close();
+            headTrainable.forEach(TensorVector::close);
             windowLossSums.close();
         }
     }

@@ -1,0 +1,162 @@
+package dev.mtlj.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.mtlj.balance.Balance;
+import dev.mtlj.balance.BalanceInput;
+import dev.mtlj.balance.LossBalancer;
+import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Need;
+import dev.mtlj.data.Batch;
+import dev.mtlj.data.DataSplits;
+import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.DeviceSpec;
+import dev.mtlj.engine.Engine;
+import dev.mtlj.engine.Tensors;
+import dev.mtlj.model.MlpSpec;
+import dev.mtlj.model.ModelSpec;
+import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.task.Losses;
+import dev.mtlj.testing.TinyProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer's Jacobian paths against the plain weighted-loss step: a balancer that asks for a Gramian but answers
+ * fixed weights w (heads h = w) must move every parameter exactly as backpropagating Σ w_i L_i does, because
+ * d = Jᵀw = Σ w_i ∇_θ L_i and head i receives w_i ∇_φ L_i. This checks the rows, d and the head gradients.
+ */
+class GradientPathsIT {
+    private static final Device CPU = Engine.device(DeviceSpec.parse("cpu"));
+    private static final DataSplits DATA = TinyProblem.generate(6, 128, 16, 16, 21);
+    private static final double[] W = {2.0, 0.5, 1.0};
+
+    /** Fixed weights, but computed "through" a Gramian need; records the Gramians it saw. */
+    private static final class Probe implements LossBalancer {
+        final Need need;
+        final List<double[][]> seen = new ArrayList<>();
+
+        Probe(Need need) {
+            this.need = need;
+        }
+
+        @Override
+        public String name() {
+            return "fixed";
+        }
+
+        @Override
+        public Set<Need> needs() {
+            return Set.of(need);
+        }
+
+        @Override
+        public Balance balance(BalanceInput in) {
+            seen.add(in.gramian());
+            return new Balance(W, W, Map.of());
+        }
+    }
+
+    private static double[] trainAndFlatten(LossBalancer b, int steps) {
+        Engine.seed(3);
+        TrainSpec spec = new TrainSpec((long) steps, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null);
+        try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8, 8), 0.0), null, null, null),
+                new long[] {6}, DATA.tasks());
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), CPU, torch.ScalarType.Double);
+             Trainer t = new Trainer(model, b, spec, CPU, torch.ScalarType.Double, 3);
+             PointerScope s = new PointerScope()) {
+            model.to(CPU, torch.ScalarType.Double);
+            t.fit(train, null, List.of());
+            TensorVector ps = model.parameters();
+            List<Double> all = new ArrayList<>();
+            for (long i = 0; i < ps.size(); i++) {
+                for (double v : Tensors.toDoubles(ps.get(i))) {
+                    all.add(v);
+                }
+            }
+            return all.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    private static void sameParameters(double[] a, double[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("parameter scalar %d", i).isCloseTo(b[i], within(1e-10));
+        }
+    }
+
+    @Test
+    void sharedParameterJacobianReproducesTheWeightedLossStep() {
+        Probe probe = new Probe(Need.GRAMIAN_SHARED);
+        sameParameters(trainAndFlatten(probe, 5), trainAndFlatten(LossBalancers.fixed(W), 5));
+        double[][] h = probe.seen.get(0);
+        assertThat(h).hasDimensions(3, 3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(h[i][i]).isPositive();
+            for (int j = 0; j < 3; j++) {
+                assertThat(h[i][j]).isEqualTo(h[j][i]);
+                assertThat(h[i][j] * h[i][j]).isLessThanOrEqualTo(h[i][i] * h[j][j] * (1 + 1e-12)); // Cauchy–Schwarz
+            }
+        }
+    }
+
+    @Test
+    void representationJacobianReproducesTheWeightedLossStep() {
+        sameParameters(trainAndFlatten(new Probe(Need.GRAMIAN_REPRESENTATION), 5), trainAndFlatten(LossBalancers.fixed(W), 5));
+    }
+
+    /** The Gramian's diagonal equals ‖∇_θ L_i‖² computed independently by separate backward passes. */
+    @Test
+    void gramianDiagonalMatchesSeparateBackwardPasses() {
+        Engine.seed(3);
+        try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
+                new long[] {6}, DATA.tasks());
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), CPU, torch.ScalarType.Float);
+             PointerScope s = new PointerScope()) {
+            Batch b = train.slice(0, 16);
+            List<Tensor> outs = model.forward(b.inputs());
+            List<Tensor> losses = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                losses.add(Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
+            }
+            List<TensorVector> heads = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                heads.add(model.taskParameters(i));
+            }
+            double[][] h = GradientProbe.gramian(GradientProbe.jacobian(losses, model.sharedParameters(), heads).rows());
+            double[] norms = GradientProbe.norms(freshLosses(model, b), model.sharing().lastSharedWeight());
+            for (int i = 0; i < 3; i++) {
+                List<Tensor> l = freshLosses(model, b);
+                model.zero_grad(true);
+                l.get(i).backward();
+                double sq = 0;
+                TensorVector shared = model.sharedParameters();
+                for (long k = 0; k < shared.size(); k++) {
+                    double n = shared.get(k).grad().norm().item_double();
+                    sq += n * n;
+                }
+                assertThat(h[i][i]).isCloseTo(sq, within(1e-5 * sq));
+                double w = model.sharing().lastSharedWeight().grad().norm().item_double();
+                assertThat(norms[i]).isCloseTo(w, within(1e-5 * w));
+            }
+        }
+    }
+
+    private static List<Tensor> freshLosses(MultiTaskModel model, Batch b) {
+        List<Tensor> outs = model.forward(b.inputs());
+        List<Tensor> losses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            losses.add(Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
+        }
+        return losses;
+    }
+}
