@@ -44,6 +44,7 @@ final class Bargaining {
             }
             double[] step = solve(hess, g);
             double f0 = objective(h, a, p);
+            double r0 = residual(h, a, p);
             double s = 1;
             double[] next = new double[t];
             while (s > 1e-20) {
@@ -52,7 +53,8 @@ final class Bargaining {
                     next[i] = a[i] - s * step[i];
                     positive &= next[i] > 0;
                 }
-                if (positive && objective(h, next, p) <= f0 - 1e-4 * s * Mat.dot(g, step)) {
+                // Armijo on f, or (near the solution, where f is flat to rounding) a smaller KKT residual
+                if (positive && (objective(h, next, p) <= f0 - 1e-4 * s * Mat.dot(g, step) || residual(h, next, p) < 0.5 * r0)) {
                     break;
                 }
                 s *= 0.5;

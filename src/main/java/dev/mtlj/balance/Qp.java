@@ -65,52 +65,160 @@ final class Qp {
         }
         Optimisation.Result r = b.build().solve();
         double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = Math.max(lower[i], r.doubleValue(i));
+        boolean finite = r.getState().isFeasible();
+        for (int i = 0; i < n && finite; i++) {
+            x[i] = r.doubleValue(i);
+            finite = Double.isFinite(x[i]);
+        }
+        if (!finite) {
+            // ojAlgo gives up on some degenerate problems (e.g. a rank-1 Q whose optimum is 0): start the exact
+            // refinement from a plain feasible point instead
+            for (int i = 0; i < n; i++) {
+                x[i] = simplex ? 1.0 / n : lower[i];
+            }
+        }
+        double[] refined = polish(qs, cs, lower, x, simplex);
+        double[] best = x;
+        double residual = finite ? kkt(qs, cs, lower, clampToFeasible(x, lower, simplex), simplex) : Double.POSITIVE_INFINITY;
+        if (refined != null) {
+            double refinedResidual = kkt(qs, cs, lower, refined, simplex);
+            if (refinedResidual <= residual) {
+                return new Solution(refined, refinedResidual);
+            }
+        }
+        if (!finite) {
+            throw new IllegalStateException("QP solver failed (ojAlgo state " + r.getState() + ", refinement did not converge)");
+        }
+        return new Solution(clampToFeasible(best, lower, simplex), residual);
+    }
+
+    private static double[] clampToFeasible(double[] x, double[] lower, boolean simplex) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.max(lower[i], x[i]);
         }
         if (simplex) {
-            double s = Mat.sum(x);
-            for (int i = 0; i < n; i++) {
-                x[i] /= s;
+            double s = Mat.sum(y);
+            for (int i = 0; i < y.length; i++) {
+                y[i] = s > 0 ? y[i] / s : 1.0 / y.length;
             }
         }
-        double residual = kkt(qs, cs, lower, x, simplex);
-        double[] polished = polish(qs, cs, lower, x, simplex);
-        if (polished != null) {
-            double polishedResidual = kkt(qs, cs, lower, polished, simplex);
-            if (polishedResidual <= residual) {
-                return new Solution(polished, polishedResidual);
-            }
-        }
-        return new Solution(x, residual);
+        return y;
     }
 
     /**
-     * Exact re-solve on the support the iterative solver found: with F the free variables and the others at their
-     * bounds, the stationarity (and sum) conditions are a small linear system, solved by a pseudo-inverse. Returns
-     * null if the result leaves the feasible set (the support guess was wrong).
+     * Primal active-set refinement (J. Nocedal, S. J. Wright, "Numerical Optimization", 2nd ed., Algorithm 16.3)
+     * started from the iterative solver's point: each iteration solves the equality-constrained subproblem on the
+     * free variables exactly (pseudo-inverse of its KKT matrix, so singular Q is fine), steps towards it until a
+     * bound blocks, and releases the bound with the most negative multiplier once the subproblem is solved. With
+     * few variables this terminates in a handful of iterations at an exact vertex/face solution.
      */
-    private static double[] polish(double[][] q, double[] c, double[] lower, double[] x, boolean simplex) {
-        int n = x.length;
-        double largest = 1e-300;
-        for (double v : x) {
-            largest = Math.max(largest, Math.abs(v));
+    private static double[] polish(double[][] q, double[] c, double[] lower, double[] start, boolean simplex) {
+        int n = start.length;
+        double[] x = start.clone();
+        double scale = 1e-300;
+        for (int i = 0; i < n; i++) {
+            x[i] = Math.max(x[i], lower[i]);
+            scale = Math.max(scale, Math.abs(x[i]));
         }
-        final double xScale = largest;
-        int[] free = java.util.stream.IntStream.range(0, n).filter(i -> x[i] - lower[i] > 1e-7 * xScale).toArray();
+        if (simplex) {
+            double sum = Mat.sum(x);
+            for (int i = 0; i < n; i++) {
+                x[i] = sum > 0 ? x[i] / sum : 1.0 / n;
+            }
+        }
+        boolean[] atBound = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            atBound[i] = x[i] - lower[i] <= 1e-9 * scale;
+            if (atBound[i]) {
+                x[i] = lower[i];
+            }
+        }
+        for (int iter = 0; iter < 20 * n + 20; iter++) {
+            int[] free = java.util.stream.IntStream.range(0, n).filter(i -> !atBound[i]).toArray();
+            if (simplex && free.length == 0) {
+                int best = 0;
+                for (int i = 1; i < n; i++) {
+                    best = c[i] + q[i][i] < c[best] + q[best][best] ? i : best;
+                }
+                atBound[best] = false;
+                continue;
+            }
+            double[] target = subproblem(q, c, lower, atBound, free, simplex);
+            double[] p = new double[n];
+            double pmax = 0;
+            for (int i : free) {
+                p[i] = target[i] - x[i];
+                pmax = Math.max(pmax, Math.abs(p[i]));
+            }
+            if (pmax <= 1e-14 * Math.max(scale, 1)) {
+                double[] g = Mat.mul(q, x);
+                double mu = 0;
+                for (int i = 0; i < n; i++) {
+                    g[i] += c[i];
+                }
+                if (simplex) {
+                    for (int i : free) {
+                        mu += g[i] / free.length;
+                    }
+                }
+                int release = -1;
+                double worst = -1e-12 * Math.max(1, Math.abs(mu));
+                for (int i = 0; i < n; i++) {
+                    if (atBound[i] && g[i] - mu < worst) {
+                        worst = g[i] - mu;
+                        release = i;
+                    }
+                }
+                if (release < 0) {
+                    return x;
+                }
+                atBound[release] = false;
+                continue;
+            }
+            double step = 1;
+            int blocking = -1;
+            for (int i : free) {
+                if (p[i] < 0) {
+                    double a = (lower[i] - x[i]) / p[i];
+                    if (a < step) {
+                        step = a;
+                        blocking = i;
+                    }
+                }
+            }
+            for (int i : free) {
+                x[i] += step * p[i];
+            }
+            if (blocking >= 0) {
+                x[blocking] = lower[blocking];
+                atBound[blocking] = true;
+            }
+        }
+        return null;
+    }
+
+    /** Minimiser of the quadratic with the bound variables fixed (and Σx = 1), by a pseudo-inverse KKT solve. */
+    private static double[] subproblem(double[][] q, double[] c, double[] lower, boolean[] atBound, int[] free, boolean simplex) {
+        int n = lower.length;
         int f = free.length;
         if (f == 0) {
-            return null;
+            return lower.clone();
         }
         int m = simplex ? f + 1 : f;
         double[][] k = new double[m][m];
         double[] rhs = new double[m];
         double fixedSum = 0;
+        for (int j = 0; j < n; j++) {
+            if (atBound[j]) {
+                fixedSum += lower[j];
+            }
+        }
         for (int a = 0; a < f; a++) {
             int i = free[a];
             rhs[a] = -c[i];
             for (int j = 0; j < n; j++) {
-                if (java.util.Arrays.binarySearch(free, j) < 0) {
+                if (atBound[j]) {
                     rhs[a] -= q[i][j] * lower[j];
                 }
             }
@@ -123,21 +231,12 @@ final class Qp {
             }
         }
         if (simplex) {
-            for (int j = 0; j < n; j++) {
-                if (java.util.Arrays.binarySearch(free, j) < 0) {
-                    fixedSum += lower[j];
-                }
-            }
             rhs[f] = -(1 - fixedSum);
         }
         double[] sol = Mat.pinvSolve(k, rhs, 1e-13);
         double[] out = lower.clone();
         for (int a = 0; a < f; a++) {
             out[free[a]] = sol[a];
-            if (sol[a] < lower[free[a]] - 1e-12 * xScale) {
-                return null;
-            }
-            out[free[a]] = Math.max(sol[a], lower[free[a]]);
         }
         return out;
     }
@@ -149,10 +248,19 @@ final class Qp {
     static double kkt(double[][] q, double[] c, double[] lower, double[] x, boolean simplex) {
         int n = x.length;
         double[] g = Mat.mul(q, x);
-        double gScale = 1e-300;
+        double qMax = 0;
+        double xMax = 0;
+        double cMax = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                qMax = Math.max(qMax, Math.abs(q[i][j]));
+            }
+            xMax = Math.max(xMax, Math.abs(x[i]));
+            cMax = Math.max(cMax, Math.abs(c[i]));
+        }
+        double gScale = Math.max(1e-300, qMax * xMax + cMax); // the size of the terms in g, not g itself (g may be ~0)
         for (int i = 0; i < n; i++) {
             g[i] += c[i];
-            gScale = Math.max(gScale, Math.abs(g[i]));
         }
         double mu = 0;
         if (simplex) {

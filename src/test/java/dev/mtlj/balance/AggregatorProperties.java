@@ -1,0 +1,155 @@
+package dev.mtlj.balance;
+
+import static dev.mtlj.balance.Examples.direction;
+import static dev.mtlj.balance.Examples.gram;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** Invariants the math guarantees, written once; each method opts into the ones that hold for it. */
+class AggregatorProperties {
+    /** Random Jacobians: T in [2, 5] rows, P in [1, 6] columns, entries in [−3, 3]. */
+    @Provide
+    Arbitrary<double[][]> jacobians() {
+        return Combinators.combine(Arbitraries.integers().between(2, 5), Arbitraries.integers().between(1, 6))
+                .flatAs((t, p) -> Arbitraries.doubles().between(-3, 3).array(double[].class).ofSize(p)
+                        .array(double[][].class).ofSize(t));
+    }
+
+    private static double[] weights(LossBalancer b, double[][] rows) {
+        return b.balance(new BalanceInput(0, 0, null, gram(rows), null)).weights();
+    }
+
+    private static double scale(double[][] rows) {
+        double s = 0;
+        for (double[] r : rows) {
+            s = Math.max(s, Mat.dot(r, r));
+        }
+        return Math.max(s, 1e-12);
+    }
+
+    /** MGDA: d = Σα_i g_i (α = w/T) is the min-norm point of the hull: ⟨g_i, d⟩ ≥ ‖d‖² for every i (KKT). */
+    @Property(tries = 200)
+    void mgdaIsTheMinNormPointOfTheHull(@ForAll("jacobians") double[][] rows) {
+        if (Mat.trace(gram(rows)) == 0) {
+            return; // all-zero Jacobian: w = 0 by convention (flagged zero_jacobian)
+        }
+        double[] w = weights(new Mgda("none", false), rows);
+        int t = rows.length;
+        double[] alpha = Mat.scale(w, 1.0 / t);
+        assertThat(Mat.sum(alpha)).isCloseTo(1, org.assertj.core.api.Assertions.within(1e-9));
+        double[] d = direction(rows, alpha);
+        double dd = Mat.dot(d, d);
+        for (double[] g : rows) {
+            assertThat(Mat.dot(g, d)).isGreaterThanOrEqualTo(dd - 1e-7 * scale(rows));
+        }
+        for (double a : alpha) {
+            assertThat(a).isGreaterThanOrEqualTo(-1e-12);
+        }
+    }
+
+    /** UPGrad (tiny regulariser) and DualProj: d never conflicts with a task: ⟨g_i, d⟩ ≥ 0. */
+    @Property(tries = 200)
+    void upgradAndDualProjDoNotConflict(@ForAll("jacobians") double[][] rows) {
+        for (LossBalancer b : new LossBalancer[] {new UpGrad(false, 1e-10), new UpGrad(true, 1e-10)}) {
+            double[] d = direction(rows, weights(b, rows));
+            for (double[] g : rows) {
+                assertThat(Mat.dot(g, d)).as(b.name()).isGreaterThanOrEqualTo(-1e-6 * scale(rows));
+            }
+        }
+    }
+
+    /** PCGrad with two tasks: d conflicts with neither (methods.md §3.2). */
+    @Property(tries = 200)
+    void pcgradWithTwoTasksDoesNotConflict(@ForAll("jacobians") double[][] rows) {
+        double[][] two = {rows[0], rows[1]};
+        double[] d = direction(two, PcGrad.weights(gram(two), new int[][] {{1}, {0}}));
+        for (double[] g : two) {
+            assertThat(Mat.dot(g, d)).isGreaterThanOrEqualTo(-1e-9 * scale(two));
+        }
+    }
+
+    /** Nash-MTL (unclipped), when solvable: α_i(Hα)_i = 1, so ⟨d, g_i⟩ = 1/α_i > 0 and ‖d‖² = T. */
+    @Property(tries = 200)
+    void nashSolvesTheBargainingSystem(@ForAll("jacobians") double[][] rows) {
+        Balance b = new NashMtl(0, 1).balance(new BalanceInput(0, 0, null, gram(rows), null));
+        if (b.extras().containsKey("no_solution")) {
+            assertThat(Aggregation.relativeMinNorm(gram(rows))).isLessThan(1e-6);
+            return;
+        }
+        double[] d = direction(rows, b.weights());
+        assertThat(Mat.dot(d, d)).isCloseTo(rows.length, org.assertj.core.api.Assertions.within(1e-6 * rows.length));
+        for (int i = 0; i < rows.length; i++) {
+            assertThat(Mat.dot(rows[i], d) * b.weights()[i]).isCloseTo(1, org.assertj.core.api.Assertions.within(1e-6));
+        }
+    }
+
+    /**
+     * Permuting tasks leaves the direction d unchanged (deterministic methods). Weights themselves need not be
+     * unique when rows are dependent (T &gt; P), so d is what is compared.
+     */
+    @Property(tries = 100)
+    void permutationEquivariance(@ForAll("jacobians") double[][] rows) {
+        int t = rows.length;
+        double[][] reversed = new double[t][];
+        for (int i = 0; i < t; i++) {
+            reversed[i] = rows[t - 1 - i];
+        }
+        for (String name : new String[] {"mgda", "imtl-g", "upgrad", "dualproj", "aligned-mtl", "config", "cagrad"}) {
+            double[] d = direction(rows, weights(create(name), rows));
+            double[] dr = direction(reversed, weights(create(name), reversed));
+            double tol = 1e-5 * (1 + Math.sqrt(Mat.dot(d, d)));
+            for (int k = 0; k < d.length; k++) {
+                assertThat(dr[k]).as(name).isCloseTo(d[k], org.assertj.core.api.Assertions.within(tol));
+            }
+        }
+    }
+
+    /** Identical rows g: d = T·g for the methods of methods.md §8.5's list, T(1+c)·g for CAGrad. */
+    @Property(tries = 100)
+    void identicalRowsGiveThatDirection(@ForAll("jacobians") double[][] rows) {
+        double[] g = rows[0];
+        if (Mat.dot(g, g) < 1e-6) {
+            return;
+        }
+        int t = rows.length;
+        double[][] same = new double[t][];
+        java.util.Arrays.fill(same, g);
+        for (LossBalancer b : new LossBalancer[] {new Mgda("none", false), new ImtlG(false), new UpGrad(false, 1e-12),
+            new UpGrad(true, 1e-12), new AlignedMtl(false), new CaGrad(0.5, "none")}) {
+            double k = b instanceof CaGrad ? t * 1.5 : t;
+            double[] d = direction(same, weights(b, same));
+            for (int j = 0; j < g.length; j++) {
+                assertThat(d[j]).as(b.name()).isCloseTo(k * g[j], org.assertj.core.api.Assertions.within(1e-6 * k * (1 + Math.abs(g[j]))));
+            }
+        }
+    }
+
+    /** Scale: MGDA (none) and UPGrad weights are invariant to scaling J (so d scales linearly); Nash's d is invariant. */
+    @Property(tries = 100)
+    void scaleBehaviour(@ForAll("jacobians") double[][] rows) {
+        double[][] scaled = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            scaled[i] = Mat.scale(rows[i], 7.0);
+        }
+        for (String name : new String[] {"mgda", "upgrad", "imtl-g"}) {
+            double[] d = direction(rows, weights(create(name), rows));
+            double[] ds = direction(rows, weights(create(name), scaled)); // same weights → same combination of rows
+            double tol = 1e-5 * (1 + Math.sqrt(Mat.dot(d, d)));
+            for (int k = 0; k < d.length; k++) {
+                assertThat(ds[k]).as(name).isCloseTo(d[k], org.assertj.core.api.Assertions.within(tol));
+            }
+        }
+    }
+
+    private static LossBalancer create(String name) {
+        return LossBalancers.create(name, name.equals("upgrad") || name.equals("dualproj") ? Map.of("reg_eps", 1e-10) : Map.of(),
+                BalancerContext.of(2, 0));
+    }
+}
