@@ -1,5 +1,6 @@
 package dev.mtlj.cli;
 
+import dev.mtlj.config.GradNormToySpec;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.run.Quickstart;
 import dev.mtlj.run.Run;
@@ -41,8 +42,17 @@ final class QuickstartCommand implements Callable<Integer> {
         RunConfig cfg = Quickstart.config(all);
         Run.Result r = Run.train(cfg, null, Main.progress(quiet));
         System.out.println();
-        System.out.println("Quick start: per-task test metrics (tasks y1..y3 have scales sigma = 1, 10, 100)");
+        System.out.println("Quick start: per-task test metrics (balancer " + cfg.balancerType() + ")");
         System.out.print(SummaryTable.render(r.test()));
+        if (cfg.data() instanceof GradNormToySpec toy) {
+            System.out.println();
+            System.out.println("learned task weights beside the task scales:");
+            for (int i = 0; i < toy.sigmas().size(); i++) {
+                String task = "y" + (i + 1);
+                System.out.printf(java.util.Locale.ROOT, "  %-4s sigma %8.3g   weight %.4g%n", task, toy.sigmas().get(i),
+                        r.test().tasks().get(task).weight());
+            }
+        }
         System.out.printf("%nrun written to %s (%d steps, %.1f s)%n", r.dir(), r.fit().stepsDone(), r.seconds());
         return 0;
     }

@@ -50,9 +50,42 @@ class MainTest {
         userError(run("quickstart", "--device", "tpu"), "device 'tpu' is not valid");
     }
 
+    private static Outcome aggregate(String stdin, String... args) {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return run(args);
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    /** MGDA on methods.md's example B: α = (201, 200)/401, canonical w = 2α, d = (1/401, 20/401)·2. */
+    @Test
+    void aggregateAppliesAMethodToAJacobian() throws Exception {
+        Outcome o = aggregate("{\"jacobian\": [[1, 0], [-1, 0.1]]}", "aggregate", "--method", "mgda");
+        assertThat(o.code()).isZero();
+        com.fasterxml.jackson.databind.JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.out());
+        assertThat(out.get("weights").get(0).asDouble()).isCloseTo(402.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(out.get("direction").get(1).asDouble()).isCloseTo(40.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
+        Outcome nat = aggregate("{\"jacobian\": [[1, 0], [-1, 0.1]]}", "aggregate", "--method", "mgda", "--scale", "native");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(nat.out()).get("weights").get(0).asDouble())
+                .isCloseTo(201.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void aggregateRejectsBadInput() {
+        userError(aggregate("[1, 2", "aggregate", "--method", "mgda"), "stdin is not valid JSON");
+        userError(aggregate("{\"jacobian\": [[1, 0], [2]]}", "aggregate", "--method", "mgda"), "\"jacobian[1]\" must be a list of 2 numbers");
+        userError(aggregate("{\"jacobian\": [[1, \"x\"]]}", "aggregate", "--method", "mgda"), "is not a number");
+        userError(aggregate("{\"jacobian\": [[1, 0], [0, 1]]}", "aggregate", "--method", "uw"), "method 'uw' needs \"losses\"");
+        userError(aggregate("{\"jacobian\": [[1, 0], [0, 1]], \"grads\": 1}", "aggregate", "--method", "mgda"), "unknown input key 'grads'");
+        userError(aggregate("{\"jacobian\": [[1, 0], [0, 1]]}", "aggregate", "--method", "mdga"), "balancer.type 'mdga' is not known");
+    }
+
     @Test
     void helpOnEachCommand() {
-        for (String cmd : new String[] {"quickstart", "train", "eval"}) {
+        for (String cmd : new String[] {"quickstart", "train", "eval", "aggregate"}) {
             Outcome o = run(cmd, "--help");
             assertThat(o.code()).isZero();
             assertThat(o.out()).contains("Usage: mtlj " + cmd);
