@@ -25,6 +25,9 @@ public final class LossBalancers {
                 p.number("lr", c.lr(), 0, 10), p.choice("optimizer", "adam", List.of("adam", "sgd")).equals("sgd")));
         add("famo", Set.of("lr", "gamma", "min_loss"), (p, c) -> new Famo(c.size(), p.number("lr", 0.025, 0, 10),
                 p.number("gamma", 1e-3, 0, 10), p.number("min_loss", 0, -1e300, 1e300)));
+        add("stch", Set.of("warmup_epochs", "mu"), (p, c) -> new Stch(c.size(), p.integer("warmup_epochs", 4, 0),
+                p.number("mu", 1.0, 1e-6, 1e6)));
+        add("gradvac", Set.of("beta"), (p, c) -> new GradVac(p.number("beta", 0.01, 0, 1), c.seed()));
         add("mgda", Set.of("normalization"), (p, c) -> new Mgda(norm(p), false));
         add("mgda-ub", Set.of("normalization"), (p, c) -> new Mgda(norm(p), true));
         add("pcgrad", Set.of(), (p, c) -> new PcGrad(c.seed()));

@@ -115,6 +115,18 @@ class AggregatorTest {
         close(direction(rows, run(new UpGrad(false, 1e-12), rows, null).weights()), 1e-8, 0, 0);
     }
 
+    /**
+     * GradVac §3.3 on B with β = 0.5: step 1 equals PCGrad (d = (0.00990099, 0.19900990)), targets become
+     * −0.4975186; step 2 (same gradients) d = (0.009333, 0.193331).
+     */
+    @Test
+    void gradVac() {
+        GradVac g = new GradVac(0.5, 0);
+        close(direction(B, run(g, B, null).weights()), 1e-7, 0.00990099, 0.19900990);
+        close(direction(B, run(g, B, null).weights()), 1e-6, 0.009333, 0.193331);
+        close(direction(B, run(new GradVac(0.01, 0), B, null).weights()), 1e-7, 0.00990099, 0.19900990);
+    }
+
     /** ConFIG §7, example E: d = (0.436131, 0.436131, 1.052912) → w = (d1 + d3, d2, d3). */
     @Test
     void config() {

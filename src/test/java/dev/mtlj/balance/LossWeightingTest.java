@@ -99,6 +99,20 @@ class LossWeightingTest {
         close(f.logits(), 1e-9, -0.0249999883, 0.0249999883);
     }
 
+    /**
+     * STCH §7 with W = 1: epochs 0 and 1 give w = 1/L; epoch 1's losses (2, 0.5) and (4, 1.5) average to the nadir
+     * z = (3, 1). Epoch 2 with L = (1.5, 0.5): ℓ = log(L/z) = (log 0.5, log 0.5), softmax = (½, ½),
+     * w = T·softmax/L = (2·0.5/1.5, 2·0.5/0.5) = (0.666667, 2).
+     */
+    @Test
+    void stch() {
+        Stch s = new Stch(2, 1, 1.0);
+        close(s.balance(BalanceInput.ofLosses(0, 0, L)).weights(), 1e-12, 0.5, 2);
+        s.balance(BalanceInput.ofLosses(1, 1, new double[] {2, 0.5}));
+        s.balance(BalanceInput.ofLosses(2, 1, new double[] {4, 1.5}));
+        close(s.balance(BalanceInput.ofLosses(3, 2, new double[] {1.5, 0.5})).weights(), 1e-12, 2 / 3.0, 2);
+    }
+
     @Test
     void registryValidatesNamesAndParameters() {
         BalancerContext ctx = BalancerContext.of(2, 1);
