@@ -18,17 +18,23 @@ import java.util.Map;
 
 /**
  * Appends one JSON object per report to {@code metrics.jsonl}:
- * {@code {"step", "split", "lr", "balancer", "tasks": {name: {"loss", "weight", <metric>...}}}}.
+ * {@code {"step", "split", "lr", "balancer", "scale", "kappa", "tasks": {name: {"loss", "weight", <metric>...}}}}
+ * (weights on the canonical scale; native = weight/kappa).
  * Non-finite numbers are written as null (JSON has no NaN).
  */
 public final class MetricsJsonl implements TrainingListener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BufferedWriter out;
     private final String balancer;
+    private final double kappa;
 
-    public MetricsJsonl(Path file, String balancer) throws IOException {
+    /**
+     * @param kappa the balancer's factor from native to the canonical scale in which weights are written
+     */
+    public MetricsJsonl(Path file, String balancer, double kappa) throws IOException {
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         this.balancer = balancer;
+        this.kappa = kappa;
     }
 
     /** Drops records with {@code step >= fromStep} (used when resuming, so replayed steps are not listed twice). */
@@ -52,6 +58,8 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
         o.put("split", r.split());
         number(o, "lr", r.lr());
         o.put("balancer", balancer);
+        o.put("scale", "canonical");
+        o.put("kappa", kappa);
         ObjectNode tasks = o.putObject("tasks");
         for (Map.Entry<String, TaskReport> e : r.tasks().entrySet()) {
             ObjectNode t = tasks.putObject(e.getKey());

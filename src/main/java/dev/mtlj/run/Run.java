@@ -92,7 +92,8 @@ public final class Run {
                     MetricsJsonl.truncate(metrics, trainer.stepsDone());
                     LOG.info("resumed from {} at step {}", checkpoint, trainer.stepsDone());
                 }
-                try (MetricsJsonl jsonl = new MetricsJsonl(metrics, balancer.name())) {
+                try (MetricsJsonl jsonl = new MetricsJsonl(metrics, balancer.name(),
+                        dev.mtlj.balance.Standalone.kappa(balancer.name(), data.tasks().size()))) {
                     List<TrainingListener> listeners = new ArrayList<>(List.of(jsonl, new LogListener()));
                     if (progress) {
                         listeners.add(new ProgressListener());

@@ -111,7 +111,7 @@ class MainTest {
         // 3 training records (steps 1, 3, 5), 2 validation records, 1 test record
         assertThat(metrics.lines()).hasSize(6);
         assertThat(metrics.lines().findFirst().orElseThrow())
-                .contains("\"step\":1", "\"split\":\"train\"", "\"y1\":{\"loss\":", "\"weight\":1.0", "\"r2\":", "\"accuracy\":");
+                .contains("\"step\":1", "\"split\":\"train\"", "\"scale\":\"canonical\"", "\"kappa\":1.0", "\"y1\":{\"loss\":", "\"weight\":1.0", "\"r2\":", "\"accuracy\":");
         assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 6");
         Outcome e = run("eval", "--checkpoint", runDir.toString(), "--split", "val", "--quiet");
         assertThat(e.code()).isZero();
