@@ -43,6 +43,17 @@ public final class LossBalancers {
         add("upgrad", Set.of("reg_eps"), (p, c) -> new UpGrad(false, p.number("reg_eps", 1e-4, 0, 1)));
         add("dualproj", Set.of("reg_eps"), (p, c) -> new UpGrad(true, p.number("reg_eps", 1e-4, 0, 1)));
         add("config", Set.of(), (p, c) -> new ConFig());
+        try {
+            // the row-wise methods (libtorch on the device) register themselves; no compile-time dependency here
+            Class.forName("dev.mtlj.rowwise.RowAggregators", true, LossBalancers.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Adds a method to the registry (used by {@code dev.mtlj.rowwise}). */
+    public static void register(String name, Set<String> params, BiFunction<Params, BalancerContext, LossBalancer> make) {
+        add(name, params, make);
     }
 
     private static void add(String name, Set<String> params, BiFunction<Params, BalancerContext, LossBalancer> make) {

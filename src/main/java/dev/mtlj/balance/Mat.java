@@ -6,7 +6,27 @@ import org.ojalgo.matrix.store.R064Store;
 
 /** Small dense linear algebra on T×T Gramians (double precision, heap only). */
 final class Mat {
+    static {
+        initOjAlgo();
+    }
+
     private Mat() {}
+
+    /**
+     * ojAlgo prints a hardware-profile banner on System.out when it first initialises; that would corrupt
+     * machine-readable output ({@code mtlj aggregate} prints JSON). Initialise it once with System.out muted.
+     */
+    static void initOjAlgo() {
+        synchronized (System.class) {
+            java.io.PrintStream out = System.out;
+            try {
+                System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                org.ojalgo.OjAlgoUtils.ENVIRONMENT.toString();
+            } finally {
+                System.setOut(out);
+            }
+        }
+    }
 
     static double[] mul(double[][] a, double[] x) {
         double[] y = new double[a.length];

@@ -13,6 +13,11 @@ public enum Need {
     GRAMIAN_REPRESENTATION,
     /** ‖∂L_i/∂W‖ for W the last shared layer's weight (GradNorm). */
     LAST_SHARED_NORMS,
+    /**
+     * The T×P Jacobian rows themselves, on the device, for element-wise methods and methods that keep vector state
+     * (they implement {@code dev.mtlj.rowwise.RowAggregator}).
+     */
+    JACOBIAN,
     /** The same batch's losses re-evaluated after the optimizer step, passed to {@link LossBalancer#afterStep} (FAMO). */
     POST_STEP_LOSSES
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Reads a balancer's config parameters with defaults, validating each with a message naming it. */
-final class Params {
+public final class Params {
     private final String method;
     private final Map<String, Object> values;
 
@@ -21,7 +21,7 @@ final class Params {
         }
     }
 
-    double number(String key, double dflt, double min, double max) {
+    public double number(String key, double dflt, double min, double max) {
         Object v = values.get(key);
         if (v == null) {
             return dflt;
@@ -33,7 +33,7 @@ final class Params {
         return n.doubleValue();
     }
 
-    int integer(String key, int dflt, int min) {
+    public int integer(String key, int dflt, int min) {
         double d = number(key, dflt, min, Integer.MAX_VALUE);
         if (d != Math.rint(d)) {
             throw new UserInputException("balancer." + key + " of '" + method + "' must be an integer, got " + d);
@@ -41,7 +41,7 @@ final class Params {
         return (int) d;
     }
 
-    String choice(String key, String dflt, List<String> allowed) {
+    public String choice(String key, String dflt, List<String> allowed) {
         Object v = values.get(key);
         String s = v == null ? dflt : String.valueOf(v);
         if (!allowed.contains(s)) {
@@ -50,7 +50,7 @@ final class Params {
         return s;
     }
 
-    Object raw(String key) {
+    public Object raw(String key) {
         return values.get(key);
     }
 }

@@ -1,7 +1,5 @@
 package dev.mtlj.balance;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import org.ojalgo.optimisation.Optimisation;
 import org.ojalgo.optimisation.convex.ConvexSolver;
 import org.ojalgo.matrix.store.R064Store;
@@ -14,17 +12,7 @@ import org.ojalgo.matrix.store.R064Store;
  */
 final class Qp {
     static {
-        // ojAlgo prints a hardware-profile banner on System.out when it first initialises; that would corrupt
-        // machine-readable output (mtlj aggregate prints JSON). Initialise it once with System.out muted.
-        synchronized (System.class) {
-            PrintStream out = System.out;
-            try {
-                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-                org.ojalgo.OjAlgoUtils.ENVIRONMENT.toString();
-            } finally {
-                System.setOut(out);
-            }
-        }
+        Mat.initOjAlgo();
     }
 
     /**

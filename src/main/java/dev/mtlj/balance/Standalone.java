@@ -21,13 +21,21 @@ public final class Standalone {
     public record Result(double[] weights, double[] direction, Map<String, Object> extras) {}
 
     private static final Set<String> KAPPA_T = Set.of("rlw", "famo", "mgda", "mgda-ub", "cagrad", "imtl-g", "imtl-g-ub",
-            "upgrad", "dualproj");
+            "upgrad", "dualproj", "moco");
 
     private Standalone() {}
 
     /** The factor κ with canonical = κ·native for method {@code name} and T tasks (methods.md §8.2). */
     public static double kappa(String name, int tasks) {
         return KAPPA_T.contains(name) ? tasks : 1;
+    }
+
+    /**
+     * Least-squares effective weights w = H⁺(Jd) of a direction that is not an exact combination of the rows
+     * (methods.md §8.3): {@code jd} holds ⟨g_i, d⟩.
+     */
+    public static double[] leastSquaresWeights(double[][] gramian, double[] jd) {
+        return Mat.pinvSolve(gramian, jd, 1e-12);
     }
 
     public static Result apply(LossBalancer method, double[][] jacobian, double[] losses, double[][] history, boolean nativeScale) {

@@ -32,11 +32,40 @@ public final class CheckpointFile {
 
     /** Saves atomically; {@code optimizer} may be null (weights-only export). */
     public static void save(Path target, Module model, Optimizer optimizer, TrainerState state) throws IOException {
-        save(target, model, optimizer, state, AtomicFiles::write);
+        save(target, model, optimizer, state, Map.of(), AtomicFiles::write);
+    }
+
+    /** As above, plus named tensors of the balancer's device state (entry {@code balancer_tensors}). */
+    public static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Map<String, Tensor> tensors)
+            throws IOException {
+        save(target, model, optimizer, state, tensors, AtomicFiles::write);
+    }
+
+    /** The balancer's device tensors stored in a checkpoint (caller's scope; empty if none). */
+    public static Map<String, Tensor> readTensors(Path path, Device device) {
+        InputArchive in = open(path, device);
+        InputArchive nested = new InputArchive();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (!in.try_read("balancer_tensors", nested)) {
+            return out;
+        }
+        org.bytedeco.pytorch.StringVector keys = nested.keys();
+        for (long i = 0; i < keys.size(); i++) {
+            String k = keys.get(i).getString();
+            Tensor t = new Tensor();
+            nested.read(k, t);
+            out.put(k, t);
+        }
+        return out;
     }
 
     /** As {@link #save(Path, Module, Optimizer, TrainerState)}, through a given atomic writer (tests inject faults). */
     static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Saver saver) throws IOException {
+        save(target, model, optimizer, state, Map.of(), saver);
+    }
+
+    private static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Map<String, Tensor> tensors,
+                             Saver saver) throws IOException {
         byte[] json = JSON.writeValueAsBytes(state);
         saver.save(target, tmp -> {
             try (PointerScope scope = new PointerScope()) {
@@ -50,6 +79,11 @@ public final class CheckpointFile {
                     root.write("optimizer", o);
                 }
                 root.write("state", Tensor.create(json, (long) json.length));
+                if (!tensors.isEmpty()) {
+                    OutputArchive b = new OutputArchive();
+                    tensors.forEach(b::write);
+                    root.write("balancer_tensors", b);
+                }
                 root.save_to(tmp.toString());
             } catch (RuntimeException e) {
                 throw new IOException("could not write checkpoint " + target + ": " + firstLine(e), e);

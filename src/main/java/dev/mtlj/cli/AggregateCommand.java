@@ -10,6 +10,8 @@ import dev.mtlj.balance.LossBalancer;
 import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.balance.Need;
 import dev.mtlj.balance.Standalone;
+import dev.mtlj.rowwise.RowAggregator;
+import dev.mtlj.rowwise.RowStandalone;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,7 +78,15 @@ final class AggregateCommand implements Callable<Integer> {
         if (b.needs().contains(Need.LOSS_VALUES) && losses == null) {
             throw new UserInputException("method '" + method + "' needs \"losses\" (one per task)");
         }
-        Standalone.Result r = Standalone.apply(b, jac, losses, history, scale.equals("native"));
+        Standalone.Result r;
+        if (b instanceof RowAggregator row) {
+            try (row) {
+                dev.mtlj.engine.Engine.seed(seed); // GradDrop draws its uniforms from libtorch's generator
+                r = RowStandalone.apply(row, jac, losses, scale.equals("native"));
+            }
+        } else {
+            r = Standalone.apply(b, jac, losses, history, scale.equals("native"));
+        }
         ObjectNode out = JSON.createObjectNode();
         array(out.putArray("weights"), r.weights());
         array(out.putArray("direction"), r.direction());

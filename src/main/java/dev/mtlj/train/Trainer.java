@@ -14,6 +14,7 @@ import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.random.Rng;
+import dev.mtlj.rowwise.RowAggregator;
 import dev.mtlj.task.Losses;
 import dev.mtlj.task.TaskMetrics;
 import dev.mtlj.task.TaskSpec;
@@ -115,7 +116,11 @@ public final class Trainer implements AutoCloseable {
             for (int i = 0; i < tasks.size(); i++) {
                 headTrainable.add(requiringGrad(model.taskParameters(i)).retainReference());
             }
-            boolean gradientNeeds = needs.contains(Need.GRAMIAN_SHARED) || needs.contains(Need.LAST_SHARED_NORMS);
+            if (needs.contains(Need.JACOBIAN) && !(balancer instanceof RowAggregator)) {
+                throw new IllegalArgumentException("balancer '" + balancer.name() + "' declares JACOBIAN but is no RowAggregator");
+            }
+            boolean gradientNeeds = needs.contains(Need.GRAMIAN_SHARED) || needs.contains(Need.LAST_SHARED_NORMS)
+                    || needs.contains(Need.JACOBIAN);
             if (gradientNeeds && sharedTrainable.size() == 0) {
                 throw new UserInputException("balancer '" + balancer.name() + "' needs gradients of the shared parameters,"
                         + " but they are all frozen (train.freeze = " + spec.freeze() + ")");
@@ -229,7 +234,8 @@ public final class Trainer implements AutoCloseable {
             groups.get(g).options().set_lr(lr);
         }
         boolean representation = needs.contains(Need.GRAMIAN_REPRESENTATION);
-        boolean sharedJacobian = needs.contains(Need.GRAMIAN_SHARED);
+        boolean rowwise = needs.contains(Need.JACOBIAN);
+        boolean sharedJacobian = needs.contains(Need.GRAMIAN_SHARED) || rowwise;
         Tensor z = null;
         Tensor detached = null;
         List<Tensor> outs;
@@ -256,7 +262,19 @@ public final class Trainer implements AutoCloseable {
                     headTrainable);
             gramian = GradientProbe.gramian(jacobian.rows());
         }
-        Balance balance = balancer.balance(new BalanceInput(step, epoch, lossValues, gramian, norms));
+        BalanceInput input = new BalanceInput(step, epoch, lossValues, gramian, norms);
+        if (rowwise) {
+            RowAggregator.Result r = ((RowAggregator) balancer).combine(jacobian.rows(), input);
+            double[] jd = Tensors.toDoubles(jacobian.rows().matmul(r.direction().to(jacobian.rows().scalar_type())));
+            lastWeights = dev.mtlj.balance.Standalone.leastSquaresWeights(gramian, jd);
+            GradientProbe.writeFlat(sharedTrainable, r.direction());
+            for (int i = 0; i < tasks.size(); i++) {
+                GradientProbe.writeScaled(headTrainable.get(i), jacobian.headGrads().get(i), r.headWeights()[i]);
+            }
+            return finishStep(batch, step, lr, new Balance(lastWeights, r.headWeights(), r.extras()), lossValues, stacked, outs,
+                    captured);
+        }
+        Balance balance = balancer.balance(input);
         lastWeights = balance.weights();
         if (jacobian == null) {
             if (!java.util.Arrays.equals(balance.weights(), balance.headWeights())) {
@@ -275,6 +293,12 @@ public final class Trainer implements AutoCloseable {
                 GradientProbe.writeScaled(headTrainable.get(i), jacobian.headGrads().get(i), balance.headWeights()[i]);
             }
         }
+        return finishStep(batch, step, lr, balance, lossValues, stacked, outs, captured);
+    }
+
+    /** Clipping, the optimizer step, post-step losses, the log window and captured outputs. */
+    private StepResult finishStep(Batch batch, long step, double lr, Balance balance, double[] lossValues, Tensor stacked,
+                                  List<Tensor> outs, List<float[][]> captured) {
         if (spec.gradClip() > 0) {
             torch.clip_grad_norm_(trainable, spec.gradClip());
         }
@@ -363,7 +387,8 @@ public final class Trainer implements AutoCloseable {
         }
         TrainerState state = new TrainerState(stepsDone, seed, streamEpoch, streamOffset, balancer.name(), balancer.state(),
                 earlyStopping == null ? null : earlyStopping.state(), sums, windowSteps, metadata);
-        CheckpointFile.save(path, model, optimizer, state);
+        CheckpointFile.save(path, model, optimizer, state,
+                balancer instanceof RowAggregator r ? r.tensors() : Map.of());
     }
 
     private void save(Path path, List<TrainingListener> listeners) {
@@ -387,6 +412,11 @@ public final class Trainer implements AutoCloseable {
                     + "', this run uses '" + balancer.name() + "'");
         }
         CheckpointFile.load(path, model, optimizer, device);
+        if (balancer instanceof RowAggregator r) {
+            try (PointerScope scope = new PointerScope()) {
+                r.load(CheckpointFile.readTensors(path, device));
+            }
+        }
         stepsDone = s.stepsDone();
         streamEpoch = s.streamEpoch();
         streamOffset = s.streamOffset();
@@ -415,6 +445,9 @@ public final class Trainer implements AutoCloseable {
             trainable.close();
             sharedTrainable.close();
             headTrainable.forEach(TensorVector::close);
+            if (balancer instanceof RowAggregator r) {
+                r.close();
+            }
             windowLossSums.close();
         }
     }

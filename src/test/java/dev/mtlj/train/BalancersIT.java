@@ -62,7 +62,7 @@ class BalancersIT {
     @ParameterizedTest
     @ValueSource(strings = {"ew", "fixed", "uw", "dwa", "rlw", "gls", "imtl-l", "gradnorm", "famo", "mgda", "mgda-ub",
         "pcgrad", "cagrad", "imtl-g", "imtl-g-ub", "nash-mtl", "fairgrad", "aligned-mtl", "aligned-mtl-ub", "upgrad",
-        "dualproj", "config", "stch", "gradvac"})
+        "dualproj", "config", "stch", "gradvac", "graddrop", "db-mtl", "moco", "excess-mtl"})
     void trainsWithFiniteLossesAndWeights(String name) throws Exception {
         List<Report> reports = train(name, 40, null, null);
         assertThat(reports).hasSize(40);
@@ -79,7 +79,7 @@ class BalancersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"uw", "dwa", "gradnorm", "famo", "nash-mtl", "fairgrad", "imtl-l", "rlw", "pcgrad", "cagrad", "stch", "gradvac"})
+    @ValueSource(strings = {"uw", "dwa", "gradnorm", "famo", "nash-mtl", "fairgrad", "imtl-l", "rlw", "pcgrad", "cagrad", "stch", "gradvac", "graddrop", "db-mtl", "moco", "excess-mtl"})
     void statefulAndRandomisedBalancersResumeExactly(String name, @TempDir Path dir) throws Exception {
         List<Report> full = train(name, 30, null, null);
         Path ckpt = dir.resolve("c.ckpt");
