@@ -49,6 +49,11 @@ public final class BatchStream {
         return batch;
     }
 
+    /** Examples the stream draws from. */
+    public int size() {
+        return n;
+    }
+
     /** Completed passes over the data (0-based epoch of the next batch, before wrap-around). */
     public int epoch() {
         return epoch;

@@ -17,11 +17,10 @@ import org.bytedeco.pytorch.global.torch;
  * (LibMTL's behaviour, kept for parity). State: b [T, P] on the device, t. Logged weights are least-squares
  * effective weights (d mixes earlier steps' gradients).
  */
-final class DbMtl implements RowAggregator {
+final class DbMtl extends StatefulRowAggregator {
     private static final double EPS = 1e-8;
     private final double beta;
     private final double sigma;
-    private final DeviceState state = new DeviceState();
     private long t;
 
     DbMtl(double beta, double sigma) {
@@ -71,20 +70,5 @@ final class DbMtl implements RowAggregator {
     @Override
     public void restore(Map<String, double[]> s) {
         t = s.containsKey("t") ? (long) s.get("t")[0] : 0;
-    }
-
-    @Override
-    public Map<String, Tensor> tensors() {
-        return state.view();
-    }
-
-    @Override
-    public void load(Map<String, Tensor> tensors) {
-        state.load(tensors);
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 }

@@ -17,9 +17,8 @@ import org.bytedeco.pytorch.Tensor;
  * e⁰ (weights stay 1); later q_i ← q_i·exp(η e_i/e⁰_i), renormalised to Σq = T (η = 0.01); the network descends
  * Σ q_i L_i, so w = h = q (native = canonical). State: a [T, P] on the device, e⁰, q.
  */
-final class ExcessMtl implements RowAggregator {
+final class ExcessMtl extends StatefulRowAggregator {
     private final double eta;
-    private final DeviceState state = new DeviceState();
     private double[] initial;
     private double[] q;
 
@@ -78,20 +77,5 @@ final class ExcessMtl implements RowAggregator {
     public void restore(Map<String, double[]> s) {
         q = s.containsKey("q") ? s.get("q").clone() : null;
         initial = s.containsKey("initial") ? s.get("initial").clone() : null;
-    }
-
-    @Override
-    public Map<String, Tensor> tensors() {
-        return state.view();
-    }
-
-    @Override
-    public void load(Map<String, Tensor> tensors) {
-        state.load(tensors);
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 }

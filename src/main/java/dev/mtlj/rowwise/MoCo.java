@@ -18,11 +18,10 @@ import org.bytedeco.pytorch.Tensor;
  * canonical d = T·Yᵀλ (κ = T). Heads h = 1. State: Y [T, P] on the device, λ, t. Logged weights are least-squares
  * effective weights (Y mixes earlier steps).
  */
-final class MoCo implements RowAggregator {
+final class MoCo extends StatefulRowAggregator {
     private final double beta;
     private final double gamma;
     private final double rho;
-    private final DeviceState state = new DeviceState();
     private double[] lambda;
     private long t;
 
@@ -98,20 +97,5 @@ final class MoCo implements RowAggregator {
     public void restore(Map<String, double[]> s) {
         t = s.containsKey("t") ? (long) s.get("t")[0] : 0;
         lambda = s.containsKey("lambda") ? s.get("lambda").clone() : null;
-    }
-
-    @Override
-    public Map<String, Tensor> tensors() {
-        return state.view();
-    }
-
-    @Override
-    public void load(Map<String, Tensor> tensors) {
-        state.load(tensors);
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 }

@@ -74,6 +74,7 @@ public final class Trainer implements AutoCloseable {
     private int streamEpoch;
     private int streamOffset;
     private double[] lastWeights;
+    private BatchStream stream;
     private Path checkpointDir;
     private String metadata;
     private boolean closed;
@@ -176,23 +177,14 @@ public final class Trainer implements AutoCloseable {
     public FitResult fit(DeviceData train, DeviceData val, List<TrainingListener> listeners) {
         check();
         long total = spec.steps();
-        BatchStream stream = new BatchStream(train.size(), spec.batchSize(), seed, streamEpoch, streamOffset);
         listeners.forEach(l -> l.onStart(stepsDone, total, tasks.stream().map(TaskSpec::name).toList()));
         Report lastVal = null;
         boolean stopped = false;
-        model.train(true);
         while (stepsDone < total && !stopped) {
             long step = stepsDone;
             boolean logNow = (step + 1) % spec.logEvery() == 0 || step + 1 == total;
-            StepResult result;
             List<float[][]> captured = logNow ? new ArrayList<>() : null;
-            try (PointerScope scope = new PointerScope()) {
-                Batch batch = train.batch(stream.next());
-                result = step(batch, step, stream.epoch(), captured);
-            }
-            stepsDone++;
-            streamEpoch = stream.epoch();
-            streamOffset = stream.offset();
+            StepResult result = trainStep(train, captured);
             listeners.forEach(l -> l.onStep(result));
             if (logNow) {
                 Report r = trainReport(step, result.lr(), captured);
@@ -219,6 +211,32 @@ public final class Trainer implements AutoCloseable {
         FitResult fr = new FitResult(stepsDone, stopped, earlyStopping == null ? -1 : earlyStopping.bestStep(), lastVal);
         listeners.forEach(l -> l.onEnd(fr));
         return fr;
+    }
+
+    /**
+     * One training step on the next batch of {@code train} (for custom loops; {@link #fit} uses it too): its own
+     * PointerScope, batch order continuing the checkpointable stream, no evaluation, logging or checkpoint.
+     */
+    public StepResult trainStep(DeviceData train) {
+        check();
+        return trainStep(train, null);
+    }
+
+    private StepResult trainStep(DeviceData train, List<float[][]> captured) {
+        if (stream == null || stream.size() != train.size()) {
+            stream = new BatchStream(train.size(), spec.batchSize(), seed, streamEpoch, streamOffset);
+        }
+        model.train(true);
+        StepResult result;
+        long step = stepsDone;
+        try (PointerScope scope = new PointerScope()) {
+            Batch batch = train.batch(stream.next());
+            result = step(batch, step, stream.epoch(), captured);
+        }
+        stepsDone++;
+        streamEpoch = stream.epoch();
+        streamOffset = stream.offset();
+        return result;
     }
 
     /**
@@ -418,6 +436,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         stepsDone = s.stepsDone();
+        stream = null; // rebuilt at the restored position
         streamEpoch = s.streamEpoch();
         streamOffset = s.streamOffset();
         balancer.restore(s.balancerState());
