@@ -142,9 +142,9 @@ public final class Run {
              DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec().scalarType())) {
             model.to(device, config.dtypeSpec().scalarType());
             CheckpointFile.load(ckpt, model, null, device);
-            double[] ones = new double[data.tasks().size()];
-            java.util.Arrays.fill(ones, Double.NaN);
-            return dev.mtlj.train.Evaluator.evaluate(model, d, config.train().evalBatchSize(), ones,
+            double[] unknownWeights = new double[data.tasks().size()]; // a checkpoint does not record the last weights
+            java.util.Arrays.fill(unknownWeights, Double.NaN);
+            return dev.mtlj.train.Evaluator.evaluate(model, d, config.train().evalBatchSize(), unknownWeights,
                     CheckpointFile.readState(ckpt).stepsDone() - 1, split, Double.NaN);
         }
     }

@@ -40,8 +40,11 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Joint multi-task training: each step draws one batch holding every task's labels, computes the task
- * losses, asks the {@link LossBalancer} for weights (computing only what it {@linkplain LossBalancer#needs()
- * needs}), backpropagates Σ_i w_i L_i, clips and steps the optimizer.
+ * losses and exactly what the {@link LossBalancer} {@linkplain LossBalancer#needs() needs} (loss values,
+ * last-shared-layer norms, the Gramian of task gradients on the shared parameters or representation, the
+ * Jacobian rows, post-step losses; see {@link GradientProbe}), then either backpropagates Σ_i w_i L_i
+ * (loss weighting) or writes d = Jᵀw into the shared parameters' gradients and h_i·∂L_i/∂φ_i into head i's
+ * (gradient aggregation), clips and steps the optimizer.
  *
  * <p>Memory: the trainer owns the optimizer and a small loss accumulator (retained, freed by {@link #close()});
  * it borrows the model and data. Every step and every evaluation batch runs in its own PointerScope, so
@@ -52,8 +55,6 @@ import org.bytedeco.pytorch.global.torch;
  * so a run resumed from a checkpoint repeats the uninterrupted run's losses exactly on CPU.
  */
 public final class Trainer implements AutoCloseable {
-    private static final Set<Need> SUPPORTED = EnumSet.allOf(Need.class);
-
     private final MultiTaskModel model;
     private final LossBalancer balancer;
     private final TrainSpec spec;
@@ -89,12 +90,6 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(MultiTaskModel model, LossBalancer balancer, TrainSpec spec, Device device, torch.ScalarType dtype,
                    long seed) {
-        for (Need n : balancer.needs()) {
-            if (!SUPPORTED.contains(n)) {
-                throw new UserInputException("balancer '" + balancer.name() + "' needs " + n
-                        + ", which the joint trainer does not compute");
-            }
-        }
         this.model = model;
         this.balancer = balancer;
         this.spec = spec;
