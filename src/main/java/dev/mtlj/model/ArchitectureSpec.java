@@ -5,5 +5,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /** How tasks share the backbone; {@code type} selects it. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = HardSharingSpec.class, name = "hps")})
-public sealed interface ArchitectureSpec permits HardSharingSpec {}
+@JsonSubTypes({@JsonSubTypes.Type(value = HardSharingSpec.class, name = "hps"),
+    @JsonSubTypes.Type(value = MmoeSpec.class, name = "mmoe")})
+public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec {}

@@ -18,15 +18,15 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>Ownership: the model owns its backbone and heads (parameters, buffers) until {@link #close()};
  * {@link #build} may be called inside a PointerScope, the model survives it. Tensors returned by
- * {@link #forward} belong to the caller's scope. Parameter names: {@code backbone.*} and
- * {@code head_<task>.*}.
+ * {@link #forward} belong to the caller's scope. Parameter names: {@code backbone.*} (or {@code mmoe.expert<e>.*},
+ * {@code mmoe.gate<k>.*}) and {@code head_<task>.*}. "backbone" in {@link #setFrozen} means the shared parameters.
  */
 public final class MultiTaskModel extends Module {
     /** A forward pass that also exposes the shared representation. */
     public record Forward(Tensor representation, List<Tensor> outputs) {}
 
     private final List<TaskSpec> tasks;
-    private final Backbone backbone;
+    private final Module trunk;
     private final Sharing sharing;
     private final List<TaskHead> heads = new ArrayList<>();
     private boolean closed;
@@ -34,11 +34,17 @@ public final class MultiTaskModel extends Module {
     private MultiTaskModel(ModelSpec spec, long[] exampleShape, List<TaskSpec> tasks) {
         super("MultiTaskModel");
         this.tasks = List.copyOf(tasks);
-        Module trunk = spec.backbone() instanceof CnnSpec c
-                ? new CnnBackbone(c, exampleShape)
-                : new MlpBackbone((MlpSpec) spec.backbone(), exampleShape);
-        this.backbone = (Backbone) register_module("backbone", trunk).retainReference();
-        this.sharing = new HardSharing(backbone, tasks.size()); // the only ArchitectureSpec so far
+        if (spec.architecture() instanceof MmoeSpec m) {
+            Mmoe mmoe = register_module("mmoe", new Mmoe(m, spec.backbone(), exampleShape, tasks.size())).retainReference();
+            this.trunk = mmoe;
+            this.sharing = mmoe;
+        } else {
+            Module b = spec.backbone() instanceof CnnSpec c
+                    ? new CnnBackbone(c, exampleShape)
+                    : new MlpBackbone((MlpSpec) spec.backbone(), exampleShape);
+            this.trunk = register_module("backbone", b).retainReference();
+            this.sharing = new HardSharing((Backbone) trunk, tasks.size());
+        }
         for (int i = 0; i < tasks.size(); i++) {
             TaskSpec t = tasks.get(i);
             long features = Layers.product(sharing.taskFeatureShape(i));
@@ -109,10 +115,15 @@ public final class MultiTaskModel extends Module {
         return sharing.sharedParameters();
     }
 
-    /** Parameters of task {@code i}'s head (caller's scope). */
+    /** Parameters that belong to task {@code i} alone: its head and any architecture part of its own, e.g. a gate. */
     public TensorVector taskParameters(int i) {
         check();
-        return heads.get(i).parameters();
+        TensorVector out = heads.get(i).parameters();
+        TensorVector own = sharing.taskParameters(i);
+        for (long k = 0; k < own.size(); k++) {
+            out.push_back(own.get(k));
+        }
+        return out;
     }
 
     /** Every parameter that currently requires a gradient (caller's scope). */
@@ -137,7 +148,7 @@ public final class MultiTaskModel extends Module {
         try (PointerScope scope = new PointerScope()) {
             TensorVector ps;
             if (part.equals("backbone")) {
-                ps = backbone.module().parameters();
+                ps = sharing.sharedParameters();
             } else if (part.equals("heads")) {
                 ps = new TensorVector();
                 for (TaskHead h : heads) {
@@ -210,7 +221,7 @@ public final class MultiTaskModel extends Module {
         if (!closed) {
             closed = true;
             heads.forEach(TaskHead::close);
-            ((Module) backbone).close();
+            trunk.close();
             super.close();
         }
     }

@@ -25,6 +25,14 @@ public interface Sharing {
     /** Parameters shared by several tasks (new vector of borrowed parameter handles; caller's scope). */
     TensorVector sharedParameters();
 
-    /** The weight GradNorm balances on: the last layer every task passes through (borrowed). */
+    /** Parameters of the architecture that belong to task {@code task} alone, e.g. its gate (caller's scope). */
+    default TensorVector taskParameters(int task) {
+        return new TensorVector();
+    }
+
+    /**
+     * The weight GradNorm balances on: the last layer every task passes through (borrowed). Architectures without a
+     * single such layer throw {@link dev.mtlj.UserInputException} naming why.
+     */
     Tensor lastSharedWeight();
 }

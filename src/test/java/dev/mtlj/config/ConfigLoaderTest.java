@@ -31,6 +31,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mmoeArchitecture() {
+        RunConfig c = parse(BASE + "model: {architecture: {type: mmoe, experts: 3}}\n");
+        assertThat(c.model().architecture()).isEqualTo(new dev.mtlj.model.MmoeSpec(3, false));
+        fails(BASE + "model: {architecture: {type: mmoe, experts: 0}}\n", "model.architecture.experts must be in [1, 1024], got 0");
+        fails(BASE + "model: {architecture: {type: ple}}\n", "model.architecture.type 'ple' in test.yaml is not valid; allowed: hps, mmoe");
+    }
+
+    @Test
     void resolvedConfigRoundTripsThroughYamlAndJson() {
         RunConfig c = parse(BASE + "balancer: {type: fixed, weights: {y1: 2.0, y2: 1, y3: 1, cls: 1}}\n");
         assertThat(ConfigLoader.parse(ConfigLoader.toYaml(c), "x", List.of())).isEqualTo(c);
