@@ -59,6 +59,7 @@ public final class Mmoe extends Module implements Sharing {
     }
 
     /** The gate distributions G_k(x), [B, n] each, in task order. */
+    @Override
     public List<Tensor> gates(Tensor x) {
         Tensor flat = x.dim() > 2 ? x.flatten(1, -1) : x;
         List<Tensor> out = new ArrayList<>(gates.size());

@@ -25,6 +25,11 @@ public interface Sharing {
     /** Parameters shared by several tasks (new vector of borrowed parameter handles; caller's scope). */
     TensorVector sharedParameters();
 
+    /** Gated architectures: each task's gate distribution over experts for a batch, [B, n] each; otherwise empty. */
+    default List<Tensor> gates(Tensor x) {
+        return List.of();
+    }
+
     /** Parameters of the architecture that belong to task {@code task} alone, e.g. its gate (caller's scope). */
     default TensorVector taskParameters(int task) {
         return new TensorVector();

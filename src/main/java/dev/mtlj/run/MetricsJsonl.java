@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Appends one JSON object per report to {@code metrics.jsonl}:
  * {@code {"step", "split", "lr", "balancer", "scale", "kappa", "tasks": {name: {"loss", "weight", <metric>...}}}}
- * (weights on the canonical scale; native = weight/kappa).
+ * (weights on the canonical scale; native = weight/kappa); evaluation records of gated architectures add
+ * {@code "gates": {task: [mean gate per expert]}}.
  * Non-finite numbers are written as null (JSON has no NaN).
  */
 public final class MetricsJsonl implements TrainingListener, AutoCloseable {
@@ -66,6 +67,15 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
             number(t, "loss", e.getValue().loss());
             number(t, "weight", e.getValue().weight());
             e.getValue().metrics().forEach((k, v) -> number(t, k, v));
+        }
+        if (!r.gates().isEmpty()) {
+            ObjectNode gates = o.putObject("gates");
+            r.gates().forEach((task, mean) -> {
+                com.fasterxml.jackson.databind.node.ArrayNode a = gates.putArray(task);
+                for (double v : mean) {
+                    a.add(v);
+                }
+            });
         }
         try {
             out.write(JSON.writeValueAsString(o));

@@ -18,7 +18,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Evaluates a model over a whole split: per-task mean loss (weighted by batch rows, so exact for mean losses)
  * and metrics accumulated over every example. Runs in eval mode without autograd, one PointerScope per batch,
- * and restores the model's previous mode.
+ * and restores the model's previous mode. Gated architectures also report each task's mean gate distribution, so
+ * experts can be seen to specialise or collapse.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -29,6 +30,7 @@ public final class Evaluator {
         List<TaskMetrics> metrics = new ArrayList<>();
         tasks.forEach(t -> metrics.add(new TaskMetrics(t)));
         double[] lossSums = new double[tasks.size()];
+        double[][] gateSums = null;
         boolean wasTraining = model.is_training();
         model.eval();
         try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -37,6 +39,16 @@ public final class Evaluator {
                 try (PointerScope scope = new PointerScope()) {
                     Batch b = data.slice(from, to);
                     List<Tensor> outs = model.forward(b.inputs());
+                    List<Tensor> gates = model.sharing().gates(b.inputs());
+                    for (int k = 0; k < gates.size(); k++) {
+                        double[] sums = Tensors.toDoubles(gates.get(k).sum(0));
+                        if (gateSums == null) {
+                            gateSums = new double[gates.size()][sums.length];
+                        }
+                        for (int e = 0; e < sums.length; e++) {
+                            gateSums[k][e] += sums[e];
+                        }
+                    }
                     for (int i = 0; i < tasks.size(); i++) {
                         Tensor target = b.targets().get(i);
                         lossSums[i] += Losses.compute(tasks.get(i), outs.get(i), target).item_double() * b.rows();
@@ -51,6 +63,14 @@ public final class Evaluator {
         for (int i = 0; i < tasks.size(); i++) {
             out.put(tasks.get(i).name(), new TaskReport(lossSums[i] / data.size(), weights[i], metrics.get(i).results()));
         }
-        return new Report(step, split, lr, out);
+        Map<String, double[]> gateMeans = new LinkedHashMap<>();
+        for (int k = 0; gateSums != null && k < gateSums.length; k++) {
+            double[] mean = gateSums[k].clone();
+            for (int e = 0; e < mean.length; e++) {
+                mean[e] /= data.size();
+            }
+            gateMeans.put(tasks.get(k).name(), mean);
+        }
+        return new Report(step, split, lr, out, gateMeans);
     }
 }

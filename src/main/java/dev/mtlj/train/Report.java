@@ -14,10 +14,17 @@ import java.util.Map;
  * @param split split name
  * @param lr    learning rate of that step (NaN for evaluation-only runs)
  * @param tasks task name → numbers, task order
+ * @param gates gated architectures: task name → mean gate distribution over the experts on this split; else empty
  */
-public record Report(long step, String split, double lr, Map<String, TaskReport> tasks) {
+public record Report(long step, String split, double lr, Map<String, TaskReport> tasks, Map<String, double[]> gates) {
     public Report {
         tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+        gates = Collections.unmodifiableMap(new LinkedHashMap<>(gates));
+    }
+
+    /** A report without gate statistics. */
+    public Report(long step, String split, double lr, Map<String, TaskReport> tasks) {
+        this(step, split, lr, tasks, Map.of());
     }
 
     /** Sum of task losses. */

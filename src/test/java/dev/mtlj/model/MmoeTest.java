@@ -107,6 +107,26 @@ class MmoeTest {
         }
     }
 
+    /** Evaluation reports each task's mean gate distribution: n entries on the simplex; hard sharing reports none. */
+    @Test
+    void evaluationReportsMeanGates() {
+        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        DataSplits data = TinyProblem.generate(6, 64, 40, 16, 4);
+        try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(3, false), null, null),
+                new long[] {6}, data.tasks());
+             MultiTaskModel hps = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
+                     new long[] {6}, data.tasks());
+             DeviceData val = new DeviceData(data.val(), data.tasks(), cpu, torch.ScalarType.Float)) {
+            dev.mtlj.train.Report r = dev.mtlj.train.Evaluator.evaluate(m, val, 16, new double[] {1, 1, 1}, 0, "val", 0);
+            assertThat(r.gates().keySet()).containsExactly("reg", "bin", "cls");
+            for (double[] mean : r.gates().values()) {
+                assertThat(mean).hasSize(3);
+                assertThat(mean[0] + mean[1] + mean[2]).isCloseTo(1.0, within(1e-6));
+            }
+            assertThat(dev.mtlj.train.Evaluator.evaluate(hps, val, 16, new double[] {1, 1, 1}, 0, "val", 0).gates()).isEmpty();
+        }
+    }
+
     @Test
     void gradNormNeedsASingleLastSharedLayer() {
         try (MultiTaskModel m = MultiTaskModel.build(mmoe(3), new long[] {10}, TASKS)) {
