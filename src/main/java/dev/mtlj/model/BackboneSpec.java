@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MlpSpec.class, name = "mlp"),
-    @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn")
+    @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn"),
+    @JsonSubTypes.Type(value = ResNetSpec.class, name = "resnet")
 })
-public sealed interface BackboneSpec permits MlpSpec, CnnSpec {}
+public sealed interface BackboneSpec permits MlpSpec, CnnSpec, ResNetSpec {}

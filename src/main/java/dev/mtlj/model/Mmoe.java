@@ -33,8 +33,7 @@ public final class Mmoe extends Module implements Sharing {
         super("Mmoe");
         long d = Layers.product(exampleShape);
         for (int e = 0; e < spec.experts(); e++) {
-            Module m = expert instanceof CnnSpec c ? new CnnBackbone(c, exampleShape) : new MlpBackbone((MlpSpec) expert, exampleShape);
-            experts.add((Backbone) register_module("expert" + e, m).retainReference());
+            experts.add((Backbone) register_module("expert" + e, Backbones.create(expert, exampleShape)).retainReference());
         }
         expertShape = experts.get(0).outputShape();
         try (PointerScope scope = new PointerScope()) {

@@ -39,10 +39,7 @@ public final class MultiTaskModel extends Module {
             this.trunk = mmoe;
             this.sharing = mmoe;
         } else {
-            Module b = spec.backbone() instanceof CnnSpec c
-                    ? new CnnBackbone(c, exampleShape)
-                    : new MlpBackbone((MlpSpec) spec.backbone(), exampleShape);
-            this.trunk = register_module("backbone", b).retainReference();
+            this.trunk = register_module("backbone", Backbones.create(spec.backbone(), exampleShape)).retainReference();
             this.sharing = new HardSharing((Backbone) trunk, tasks.size());
         }
         for (int i = 0; i < tasks.size(); i++) {

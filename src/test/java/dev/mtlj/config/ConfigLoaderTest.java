@@ -62,7 +62,7 @@ class ConfigLoaderTest {
     void badValuesNameTheFieldAndTheAllowedRange() {
         fails(BASE + "train: {optimizer: {type: rmsprop}}\n", "train.optimizer.type 'rmsprop' is not valid; allowed: sgd, adam, adamw");
         fails(BASE + "train: {optimizer: {lr: -1}}\n", "train.optimizer.lr must be > 0");
-        fails(BASE + "model: {backbone: {type: transformer}}\n", "model.backbone.type 'transformer' in test.yaml is not valid; allowed: mlp, cnn");
+        fails(BASE + "model: {backbone: {type: transformer}}\n", "model.backbone.type 'transformer' in test.yaml is not valid; allowed: mlp, cnn, resnet");
         fails(BASE + "device: gpu7\n", "device 'gpu7' is not valid; allowed: auto, cpu, cuda, cuda:N");
         fails("data: {type: gradnorm-toy, sigmas: [1, -2]}\n", "every sigma must be > 0");
         fails("seed: 1\n", "data is required");

@@ -48,6 +48,35 @@ class MultiTaskModelTest {
         }
     }
 
+    /**
+     * ResNet, channels [4, 8], 1 block per stage, input [3, 8, 8]. Hand count (convs have no bias; BN has γ, β):
+     * stem 3·4·9 + 8 = 116; stage 0 block 4→4: 144 + 8 + 144 + 8 = 304; stage 1 block 4→8, stride 2:
+     * 288 + 16 + 576 + 16 = 896 plus shortcut 1×1 conv 32 + BN 16 = 48 → 944. Shared 1364; heads 45 + 9 + 27 = 81.
+     */
+    @Test
+    void resnetBackbone() {
+        ModelSpec spec = new ModelSpec(new ResNetSpec(List.of(4, 8), 1, null, null), null, null, null);
+        try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {3, 8, 8}, TASKS);
+             PointerScope s = new PointerScope()) {
+            assertThat(m.sharing().taskFeatureShape(0)).containsExactly(8);
+            List<Tensor> outs = m.forward(torch.randn(2, 3, 8, 8));
+            assertThat(outs.get(0).shape()).containsExactly(2, 5);
+            assertThat(outs.get(2).shape()).containsExactly(2, 3);
+            assertThat(m.sharedParameterCount()).isEqualTo(1364);
+            assertThat(m.parameterCount()).isEqualTo(1364 + 81);
+            assertThat(m.sharing().lastSharedWeight().shape()).containsExactly(8, 8, 3, 3);
+            // one optimisation step through the residual graph changes the stem
+            double before = m.parameters().get(0).sum().item_double();
+            org.bytedeco.pytorch.SGD sgd = new org.bytedeco.pytorch.SGD(m.parameters(), new org.bytedeco.pytorch.SGDOptions(0.1));
+            m.forward(torch.randn(4, 3, 8, 8)).get(2).pow(new org.bytedeco.pytorch.Scalar(2)).mean().backward();
+            sgd.step();
+            assertThat(m.parameters().get(0).sum().item_double()).isNotEqualTo(before);
+        }
+        assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new ResNetSpec(List.of(4, 8, 16, 32, 64), 1, null, null),
+                null, null, null), new long[] {1, 8, 8}, TASKS)).isInstanceOf(UserInputException.class)
+                .hasMessageContaining("5 stages halve 8x8 images below 1x1");
+    }
+
     @Test
     void freezingTheBackboneLeavesItOutOfTheTrainableSet() {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(6), 0.0), null, null, null),
