@@ -6,5 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /** How tasks share the backbone; {@code type} selects it. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = HardSharingSpec.class, name = "hps"),
-    @JsonSubTypes.Type(value = MmoeSpec.class, name = "mmoe")})
-public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec {}
+    @JsonSubTypes.Type(value = MmoeSpec.class, name = "mmoe"),
+    @JsonSubTypes.Type(value = CgcSpec.class, name = "cgc"),
+    @JsonSubTypes.Type(value = PleSpec.class, name = "ple")})
+public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec, CgcSpec, PleSpec {}

@@ -34,7 +34,12 @@ public final class MultiTaskModel extends Module {
     private MultiTaskModel(ModelSpec spec, long[] exampleShape, List<TaskSpec> tasks) {
         super("MultiTaskModel");
         this.tasks = List.copyOf(tasks);
-        if (spec.architecture() instanceof MmoeSpec m) {
+        if (spec.architecture() instanceof CgcSpec || spec.architecture() instanceof PleSpec) {
+            PleSpec p = spec.architecture() instanceof CgcSpec c ? c.asPle() : (PleSpec) spec.architecture();
+            Ple ple = register_module("ple", new Ple(p, spec.backbone(), exampleShape, tasks.size())).retainReference();
+            this.trunk = ple;
+            this.sharing = ple;
+        } else if (spec.architecture() instanceof MmoeSpec m) {
             Mmoe mmoe = register_module("mmoe", new Mmoe(m, spec.backbone(), exampleShape, tasks.size())).retainReference();
             this.trunk = mmoe;
             this.sharing = mmoe;
