@@ -1,6 +1,5 @@
 package dev.mtlj.balance;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,12 +12,12 @@ import java.util.Set;
  * (default lr = the network's), no weight decay, clamped to [−20, 20]. State: s and Adam moments.
  */
 public final class ImtlL implements LossBalancer {
-    private final double[] s;
-    private final ParameterAdam adam;
+    private final LearnedVector s;
+    private final int tasks;
 
     public ImtlL(int tasks, double lr) {
-        this.s = new double[tasks];
-        this.adam = new ParameterAdam(tasks, lr, 0);
+        this.tasks = tasks;
+        this.s = new LearnedVector(tasks, 0, lr);
     }
 
     @Override
@@ -34,30 +33,23 @@ public final class ImtlL implements LossBalancer {
     @Override
     public Balance balance(BalanceInput in) {
         Mat.requireFinite(in.losses(), "loss");
-        double[] w = new double[s.length];
-        double[] g = new double[s.length];
-        for (int i = 0; i < s.length; i++) {
-            w[i] = Math.exp(s[i]);
+        double[] w = new double[tasks];
+        double[] g = new double[tasks];
+        for (int i = 0; i < tasks; i++) {
+            w[i] = Math.exp(s.get(i));
             g[i] = w[i] * in.losses()[i] - 1;
         }
-        adam.step(s, g);
-        for (int i = 0; i < s.length; i++) {
-            s[i] = Math.max(-20, Math.min(20, s[i]));
-        }
+        s.step(g);
         return Balance.lossWeights(w);
     }
 
     @Override
     public Map<String, double[]> state() {
-        Map<String, double[]> m = new HashMap<>();
-        m.put("s", s.clone());
-        adam.save(m, "adam");
-        return m;
+        return s.state();
     }
 
     @Override
     public void restore(Map<String, double[]> st) {
-        System.arraycopy(st.get("s"), 0, s, 0, s.length);
-        adam.restore(st, "adam");
+        s.restore(st);
     }
 }

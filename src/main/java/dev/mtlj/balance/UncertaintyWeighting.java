@@ -1,6 +1,5 @@
 package dev.mtlj.balance;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,13 +16,11 @@ import java.util.Set;
  */
 public final class UncertaintyWeighting implements LossBalancer {
     private final double[] kappa;
-    private final double[] s;
-    private final ParameterAdam adam;
+    private final LearnedVector s;
 
     public UncertaintyWeighting(double[] kappa, double lr, double init) {
         this.kappa = kappa.clone();
-        this.s = Mat.fill(kappa.length, init);
-        this.adam = new ParameterAdam(kappa.length, lr, 0);
+        this.s = new LearnedVector(kappa.length, init, lr);
     }
 
     static UncertaintyWeighting create(Params p, BalancerContext ctx) {
@@ -48,38 +45,31 @@ public final class UncertaintyWeighting implements LossBalancer {
     @Override
     public Balance balance(BalanceInput in) {
         Mat.requireFinite(in.losses(), "loss");
-        int t = s.length;
+        int t = kappa.length;
         double[] w = new double[t];
         double[] grad = new double[t];
         double[] sigma = new double[t];
         for (int i = 0; i < t; i++) {
-            w[i] = kappa[i] * Math.exp(-s[i]);
+            w[i] = kappa[i] * Math.exp(-s.get(i));
             grad[i] = -w[i] * in.losses()[i] + 0.5;
-            sigma[i] = Math.exp(s[i] / 2);
+            sigma[i] = Math.exp(s.get(i) / 2);
         }
-        adam.step(s, grad);
-        for (int i = 0; i < t; i++) {
-            s[i] = Math.max(-20, Math.min(20, s[i]));
-        }
+        s.step(grad);
         return new Balance(w, w, Map.of("sigma", sigma));
     }
 
     /** Current log-variances s_i. */
     public double[] logVariances() {
-        return s.clone();
+        return s.values();
     }
 
     @Override
     public Map<String, double[]> state() {
-        Map<String, double[]> m = new HashMap<>();
-        m.put("s", s.clone());
-        adam.save(m, "adam");
-        return m;
+        return s.state();
     }
 
     @Override
     public void restore(Map<String, double[]> state) {
-        System.arraycopy(state.get("s"), 0, s, 0, s.length);
-        adam.restore(state, "adam");
+        s.restore(state);
     }
 }

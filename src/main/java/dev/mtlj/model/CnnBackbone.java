@@ -2,7 +2,6 @@ package dev.mtlj.model;
 
 import dev.mtlj.UserInputException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.LongPointer;
@@ -28,10 +27,7 @@ public final class CnnBackbone extends Module implements Backbone {
 
     public CnnBackbone(CnnSpec spec, long[] exampleShape) {
         super("CnnBackbone");
-        if (exampleShape.length != 3) {
-            throw new UserInputException("the cnn backbone needs image examples of shape [C, H, W]; the data has "
-                    + Arrays.toString(exampleShape) + " (use the mlp backbone for flat features)");
-        }
+        Specs.requireImage("cnn", exampleShape);
         long channels = exampleShape[0];
         long h = exampleShape[1];
         long w = exampleShape[2];

@@ -2,7 +2,6 @@ package dev.mtlj.model;
 
 import dev.mtlj.UserInputException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -30,10 +29,7 @@ public final class ResNetBackbone extends Module implements Backbone {
 
     public ResNetBackbone(ResNetSpec spec, long[] exampleShape) {
         super("ResNetBackbone");
-        if (exampleShape.length != 3) {
-            throw new UserInputException("the resnet backbone needs image examples of shape [C, H, W]; the data has "
-                    + Arrays.toString(exampleShape) + " (use the mlp backbone for flat features)");
-        }
+        Specs.requireImage("resnet", exampleShape);
         long h = exampleShape[1];
         long w = exampleShape[2];
         if ((h >> (spec.channels().size() - 1)) < 1 || (w >> (spec.channels().size() - 1)) < 1) {

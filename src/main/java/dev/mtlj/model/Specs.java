@@ -15,6 +15,14 @@ final class Specs {
         }
     }
 
+    /** Image backbones need [C, H, W] examples. */
+    static void requireImage(String backbone, long[] exampleShape) {
+        if (exampleShape.length != 3) {
+            throw new UserInputException("the " + backbone + " backbone needs image examples of shape [C, H, W]; the data has "
+                    + java.util.Arrays.toString(exampleShape) + " (use the mlp backbone for flat features)");
+        }
+    }
+
     static void checkDropout(String key, double p) {
         if (!(p >= 0 && p < 1)) {
             throw new UserInputException(key + " must be in [0, 1), got " + p);
