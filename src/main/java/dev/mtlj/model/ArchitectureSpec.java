@@ -8,5 +8,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({@JsonSubTypes.Type(value = HardSharingSpec.class, name = "hps"),
     @JsonSubTypes.Type(value = MmoeSpec.class, name = "mmoe"),
     @JsonSubTypes.Type(value = CgcSpec.class, name = "cgc"),
-    @JsonSubTypes.Type(value = PleSpec.class, name = "ple")})
-public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec, CgcSpec, PleSpec {}
+    @JsonSubTypes.Type(value = PleSpec.class, name = "ple"),
+    @JsonSubTypes.Type(value = CrossStitchSpec.class, name = "cross-stitch")})
+public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec, CgcSpec, PleSpec, CrossStitchSpec {}

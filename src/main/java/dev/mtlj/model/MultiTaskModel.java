@@ -34,7 +34,12 @@ public final class MultiTaskModel extends Module {
     private MultiTaskModel(ModelSpec spec, long[] exampleShape, List<TaskSpec> tasks) {
         super("MultiTaskModel");
         this.tasks = List.copyOf(tasks);
-        if (spec.architecture() instanceof CgcSpec || spec.architecture() instanceof PleSpec) {
+        if (spec.architecture() instanceof CrossStitchSpec cs) {
+            CrossStitch c = register_module("cross_stitch", new CrossStitch(cs, spec.backbone(), exampleShape, tasks.size()))
+                    .retainReference();
+            this.trunk = c;
+            this.sharing = c;
+        } else if (spec.architecture() instanceof CgcSpec || spec.architecture() instanceof PleSpec) {
             PleSpec p = spec.architecture() instanceof CgcSpec c ? c.asPle() : (PleSpec) spec.architecture();
             Ple ple = register_module("ple", new Ple(p, spec.backbone(), exampleShape, tasks.size())).retainReference();
             this.trunk = ple;
