@@ -51,7 +51,11 @@ final class Qp {
         if (simplex) {
             b.equalities(R064Store.FACTORY.rows(new double[][] {Mat.fill(n, 1)}), R064Store.FACTORY.column(1.0));
         }
-        Optimisation.Result r = b.build().solve();
+        // ojAlgo's iterative active set can cycle on degenerate problems (seen under property tests): cap its
+        // iterations; if it gives up, the exact refinement below starts from a plain feasible point instead
+        Optimisation.Options options = new Optimisation.Options();
+        options.iterations_abort = 200 + 50 * n;
+        Optimisation.Result r = b.build(options).solve();
         double[] x = new double[n];
         boolean finite = r.getState().isFeasible();
         for (int i = 0; i < n && finite; i++) {

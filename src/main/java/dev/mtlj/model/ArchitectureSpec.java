@@ -9,5 +9,6 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = MmoeSpec.class, name = "mmoe"),
     @JsonSubTypes.Type(value = CgcSpec.class, name = "cgc"),
     @JsonSubTypes.Type(value = PleSpec.class, name = "ple"),
-    @JsonSubTypes.Type(value = CrossStitchSpec.class, name = "cross-stitch")})
-public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec, CgcSpec, PleSpec, CrossStitchSpec {}
+    @JsonSubTypes.Type(value = CrossStitchSpec.class, name = "cross-stitch"),
+    @JsonSubTypes.Type(value = MtanSpec.class, name = "mtan")})
+public sealed interface ArchitectureSpec permits HardSharingSpec, MmoeSpec, CgcSpec, PleSpec, CrossStitchSpec, MtanSpec {}

@@ -34,7 +34,11 @@ public final class MultiTaskModel extends Module {
     private MultiTaskModel(ModelSpec spec, long[] exampleShape, List<TaskSpec> tasks) {
         super("MultiTaskModel");
         this.tasks = List.copyOf(tasks);
-        if (spec.architecture() instanceof CrossStitchSpec cs) {
+        if (spec.architecture() instanceof MtanSpec) {
+            Mtan mtan = register_module("mtan", new Mtan(spec.backbone(), exampleShape, tasks.size())).retainReference();
+            this.trunk = mtan;
+            this.sharing = mtan;
+        } else if (spec.architecture() instanceof CrossStitchSpec cs) {
             CrossStitch c = register_module("cross_stitch", new CrossStitch(cs, spec.backbone(), exampleShape, tasks.size()))
                     .retainReference();
             this.trunk = c;

@@ -25,6 +25,14 @@ public interface Sharing {
     /** Parameters shared by several tasks (new vector of borrowed parameter handles; caller's scope). */
     TensorVector sharedParameters();
 
+    /**
+     * Whether task gradients w.r.t. {@link #encode}'s output, followed by one backward through it, reach every shared
+     * parameter (false when shared modules act after {@link #encode}, as MTAN's f^(j) do).
+     */
+    default boolean supportsRepresentationGradients() {
+        return true;
+    }
+
     /** Gated architectures: each task's gate distribution over experts for a batch, [B, n] each; otherwise empty. */
     default List<Tensor> gates(Tensor x) {
         return List.of();

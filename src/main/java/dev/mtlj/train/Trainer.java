@@ -112,6 +112,10 @@ public final class Trainer implements AutoCloseable {
             for (int i = 0; i < tasks.size(); i++) {
                 headTrainable.add(requiringGrad(model.taskParameters(i)).retainReference());
             }
+            if (needs.contains(Need.GRAMIAN_REPRESENTATION) && !model.sharing().supportsRepresentationGradients()) {
+                throw new UserInputException("balancer '" + balancer.name() + "' differentiates w.r.t. the shared representation,"
+                        + " which cannot reach every shared parameter of this architecture; use the parameter-level variant");
+            }
             if (needs.contains(Need.JACOBIAN) && !(balancer instanceof RowAggregator)) {
                 throw new IllegalArgumentException("balancer '" + balancer.name() + "' declares JACOBIAN but is no RowAggregator");
             }

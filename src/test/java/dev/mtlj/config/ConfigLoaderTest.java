@@ -35,7 +35,7 @@ class ConfigLoaderTest {
         RunConfig c = parse(BASE + "model: {architecture: {type: mmoe, experts: 3}}\n");
         assertThat(c.model().architecture()).isEqualTo(new dev.mtlj.model.MmoeSpec(3, false));
         fails(BASE + "model: {architecture: {type: mmoe, experts: 0}}\n", "model.architecture.experts must be in [1, 1024], got 0");
-        fails(BASE + "model: {architecture: {type: mtan}}\n", "model.architecture.type 'mtan' in test.yaml is not valid; allowed: hps, mmoe, cgc, ple, cross-stitch");
+        fails(BASE + "model: {architecture: {type: moe}}\n", "model.architecture.type 'moe' in test.yaml is not valid; allowed: hps, mmoe, cgc, ple, cross-stitch, mtan");
     }
 
     @Test
