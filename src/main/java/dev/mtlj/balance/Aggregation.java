@@ -11,6 +11,13 @@ final class Aggregation {
         return new Balance(w, Mat.fill(w.length, 1.0), extras);
     }
 
+    /** The step's Gramian, checked: a non-finite entry is an error naming it, never aggregated. */
+    static double[][] gramian(BalanceInput in) {
+        double[][] h = in.gramian();
+        Mat.requireFinite(h, "Gramian");
+        return h;
+    }
+
     /** Trace-normalised copy of H (H/tr H), or H itself when the trace is zero. */
     static double[][] traceNormalised(double[][] h) {
         double tr = Mat.trace(h);

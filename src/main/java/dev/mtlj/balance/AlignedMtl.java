@@ -33,8 +33,7 @@ public final class AlignedMtl implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         int t = h.length;
         Mat.Eigen e = Mat.eigen(h);
         double tol = e.values()[0] * t * EPS_F32;

@@ -42,8 +42,7 @@ public final class CaGrad implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] raw = in.gramian();
-        Mat.requireFinite(raw, "Gramian");
+        double[][] raw = Aggregation.gramian(in);
         int t = raw.length;
         Map<String, Object> extras = new LinkedHashMap<>();
         double tr = Mat.trace(raw);

@@ -32,8 +32,7 @@ public final class FairGrad implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         Bargaining.Solution s = Bargaining.solve(h, alpha, last);
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("kkt_residual", s.residual());

@@ -38,8 +38,7 @@ public final class GradVac implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         int t = h.length;
         if (target == null) {
             target = new double[t][t];

@@ -32,8 +32,7 @@ public final class ImtlG implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         int t = h.length;
         double[] n = new double[t];
         for (int i = 0; i < t; i++) {

@@ -37,8 +37,7 @@ public final class Mgda implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         int t = h.length;
         double[] nu = new double[t];
         for (int i = 0; i < t; i++) {

@@ -38,8 +38,7 @@ public final class NashMtl implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         int t = h.length;
         Map<String, Object> extras = new LinkedHashMap<>();
         if (alpha == null || in.step() % every == 0) {

@@ -33,8 +33,7 @@ public final class PcGrad implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] h = in.gramian();
-        Mat.requireFinite(h, "Gramian");
+        double[][] h = Aggregation.gramian(in);
         Rng rng = Rng.derived(seed ^ 0x5043L, in.step());
         int t = h.length;
         int[][] orders = new int[t][];

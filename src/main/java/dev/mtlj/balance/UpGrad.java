@@ -37,8 +37,7 @@ public final class UpGrad implements LossBalancer {
 
     @Override
     public Balance balance(BalanceInput in) {
-        double[][] raw = in.gramian();
-        Mat.requireFinite(raw, "Gramian");
+        double[][] raw = Aggregation.gramian(in);
         int t = raw.length;
         Map<String, Object> extras = new LinkedHashMap<>();
         if (Mat.trace(raw) == 0) {
