@@ -1,5 +1,6 @@
 package dev.mtlj.data;
 
+import dev.mtlj.engine.Tensors;
 import dev.mtlj.task.TaskKind;
 import dev.mtlj.task.TaskSpec;
 import java.util.ArrayList;
@@ -50,6 +51,11 @@ public final class DeviceData implements AutoCloseable {
         return t;
     }
 
+    /** The device holding the data. */
+    public Device device() {
+        return device;
+    }
+
     /** Number of examples. */
     public int size() {
         return size;
@@ -62,7 +68,7 @@ public final class DeviceData implements AutoCloseable {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = indices[i];
         }
-        Tensor index = Tensor.create(idx, idx.length).to(device, torch.ScalarType.Long);
+        Tensor index = Tensors.upload(Tensor.create(idx, idx.length), device, torch.ScalarType.Long);
         List<Tensor> ys = new ArrayList<>(targets.size());
         for (Tensor t : targets) {
             ys.add(t.index_select(0, index));

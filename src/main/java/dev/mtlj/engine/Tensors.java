@@ -1,6 +1,7 @@
 package dev.mtlj.engine;
 
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -24,8 +25,21 @@ public final class Tensors {
         return out;
     }
 
-    /** A 1-D tensor of {@code values} on {@code device} with {@code dtype}. */
+    /** A 1-D tensor of {@code values} on {@code device} with {@code dtype}; no host wait on CUDA ({@link #upload}). */
     public static Tensor vector(double[] values, Device device, torch.ScalarType dtype) {
-        return Tensor.create(values, values.length).to(device, dtype);
+        return upload(Tensor.create(values, values.length), device, dtype);
+    }
+
+    /**
+     * A host tensor copied to {@code device} as {@code dtype}. On CUDA the copy goes through pinned memory and is
+     * non-blocking, so the host does not wait for the device (a pageable copy would synchronise the stream);
+     * libtorch's caching host allocator keeps the pinned block until the copy has run.
+     */
+    public static Tensor upload(Tensor host, Device device, torch.ScalarType dtype) {
+        if (!device.is_cuda()) {
+            return host.to(device, dtype);
+        }
+        Tensor pinned = host.to(dtype).pin_memory();
+        return pinned.to(device, dtype, true, false, new MemoryFormatOptional());
     }
 }

@@ -145,7 +145,7 @@ public final class Run {
             double[] unknownWeights = new double[data.tasks().size()]; // a checkpoint does not record the last weights
             java.util.Arrays.fill(unknownWeights, Double.NaN);
             return dev.mtlj.train.Evaluator.evaluate(model, d, config.train().evalBatchSize(), unknownWeights,
-                    CheckpointFile.readState(ckpt).stepsDone() - 1, split, Double.NaN);
+                    CheckpointFile.readState(ckpt).stepsDone() - 1, split, Double.NaN, config.train().precision());
         }
     }
 

@@ -2,6 +2,8 @@ package dev.mtlj.train;
 
 import dev.mtlj.data.Batch;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.Autocast;
+import dev.mtlj.engine.Precision;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.task.Losses;
@@ -24,8 +26,18 @@ import org.bytedeco.pytorch.Tensor;
 public final class Evaluator {
     private Evaluator() {}
 
+    /** Evaluates in float32 (see the overload). */
     public static Report evaluate(MultiTaskModel model, DeviceData data, int batchSize, double[] weights,
                                   long step, String split, double lr) {
+        return evaluate(model, data, batchSize, weights, step, split, lr, Precision.FP32);
+    }
+
+    /**
+     * Evaluates {@code model} over all of {@code data}; the forward pass runs at {@code precision}, losses and
+     * metrics in float32/float64.
+     */
+    public static Report evaluate(MultiTaskModel model, DeviceData data, int batchSize, double[] weights,
+                                  long step, String split, double lr, Precision precision) {
         List<TaskSpec> tasks = model.tasks();
         List<TaskMetrics> metrics = new ArrayList<>();
         tasks.forEach(t -> metrics.add(new TaskMetrics(t)));
@@ -38,8 +50,12 @@ public final class Evaluator {
                 int to = Math.min(data.size(), from + batchSize);
                 try (PointerScope scope = new PointerScope()) {
                     Batch b = data.slice(from, to);
-                    List<Tensor> outs = model.forward(b.inputs());
-                    List<Tensor> gates = model.sharing().gates(b.inputs());
+                    List<Tensor> outs;
+                    List<Tensor> gates;
+                    try (Autocast ac = Autocast.enter(precision, data.device())) {
+                        outs = model.forward(b.inputs());
+                        gates = model.sharing().gates(b.inputs());
+                    }
                     for (int k = 0; k < gates.size(); k++) {
                         double[] sums = Tensors.toDoubles(gates.get(k).sum(0));
                         if (gateSums == null) {

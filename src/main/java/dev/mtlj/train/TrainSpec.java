@@ -2,6 +2,7 @@ package dev.mtlj.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mtlj.UserInputException;
+import dev.mtlj.engine.Precision;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ import java.util.List;
  * @param checkpointEvery steps between checkpoints, 0 = only at the end (default 500)
  * @param earlyStopping   optional early stopping on a validation quantity
  * @param freeze          parts to freeze: backbone, heads, head:&lt;task&gt; (default none)
+ * @param precision       forward-pass precision, fp32 or bf16 autocast (default fp32; see {@link Precision})
  */
 public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_size") Integer batchSize,
                         @JsonProperty("eval_batch_size") Integer evalBatchSize,
@@ -26,7 +28,8 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
                         @JsonProperty("log_every") Long logEvery, @JsonProperty("eval_every") Long evalEvery,
                         @JsonProperty("checkpoint_every") Long checkpointEvery,
                         @JsonProperty("early_stopping") EarlyStoppingSpec earlyStopping,
-                        @JsonProperty("freeze") List<String> freeze) {
+                        @JsonProperty("freeze") List<String> freeze,
+                        @JsonProperty("precision") Precision precision) {
     public TrainSpec {
         steps = steps == null ? 1000L : steps;
         batchSize = batchSize == null ? 64 : batchSize;
@@ -38,6 +41,7 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
         evalEvery = evalEvery == null ? 200L : evalEvery;
         checkpointEvery = checkpointEvery == null ? 500L : checkpointEvery;
         freeze = freeze == null ? List.of() : List.copyOf(freeze);
+        precision = precision == null ? Precision.FP32 : precision;
         positive("train.steps", steps);
         positive("train.batch_size", batchSize);
         positive("train.eval_batch_size", evalBatchSize);
@@ -53,6 +57,14 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
         }
     }
 
+    /** The settings with fp32 precision. */
+    public TrainSpec(Long steps, Integer batchSize, Integer evalBatchSize, OptimizerSpec optimizer, ScheduleSpec schedule,
+                     Double gradClip, Long logEvery, Long evalEvery, Long checkpointEvery, EarlyStoppingSpec earlyStopping,
+                     List<String> freeze) {
+        this(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery,
+                earlyStopping, freeze, null);
+    }
+
     private static void positive(String key, long v) {
         if (v < 1) {
             throw new UserInputException(key + " must be >= 1, got " + v);
@@ -60,12 +72,12 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
     }
 
     public static TrainSpec defaults() {
-        return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with a different step budget. */
     public TrainSpec withSteps(long newSteps) {
         return new TrainSpec(newSteps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery,
-                checkpointEvery, earlyStopping, freeze);
+                checkpointEvery, earlyStopping, freeze, precision);
     }
 }

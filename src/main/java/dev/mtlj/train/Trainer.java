@@ -10,6 +10,7 @@ import dev.mtlj.checkpoint.TrainerState;
 import dev.mtlj.data.Batch;
 import dev.mtlj.data.BatchStream;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.Autocast;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MultiTaskModel;
@@ -191,7 +192,8 @@ public final class Trainer implements AutoCloseable {
             }
             boolean evalNow = val != null && ((spec.evalEvery() > 0 && stepsDone % spec.evalEvery() == 0) || stepsDone == total);
             if (evalNow) {
-                lastVal = Evaluator.evaluate(model, val, spec.evalBatchSize(), lastWeights, step, "val", result.lr());
+                lastVal = Evaluator.evaluate(model, val, spec.evalBatchSize(), lastWeights, step, "val", result.lr(),
+                        spec.precision());
                 Report v = lastVal;
                 listeners.forEach(l -> l.onReport(v));
                 if (earlyStopping != null) {
@@ -256,16 +258,18 @@ public final class Trainer implements AutoCloseable {
         Tensor z = null;
         Tensor detached = null;
         List<Tensor> outs;
-        if (representation) {
-            z = model.sharing().encode(batch.inputs());
-            detached = z.detach().requires_grad_(true);
-            outs = model.heads(detached, batch.inputs());
-        } else {
-            outs = model.forward(batch.inputs());
-        }
         List<Tensor> lossList = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            lossList.add(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)));
+        try (Autocast ac = Autocast.enter(spec.precision(), device)) {
+            if (representation) {
+                z = model.sharing().encode(batch.inputs());
+                detached = z.detach().requires_grad_(true);
+                outs = model.heads(detached, batch.inputs());
+            } else {
+                outs = model.forward(batch.inputs());
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                lossList.add(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)).to(dtype));
+            }
         }
         Tensor stacked = torch.stack(new TensorVector(lossList.toArray(new Tensor[0])));
         double[] lossValues = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
@@ -317,7 +321,7 @@ public final class Trainer implements AutoCloseable {
     private StepResult finishStep(Batch batch, long step, double lr, Balance balance, double[] lossValues, Tensor stacked,
                                   List<Tensor> outs, List<float[][]> captured) {
         if (spec.gradClip() > 0) {
-            torch.clip_grad_norm_(trainable, spec.gradClip());
+            GradClip.clip(trainable, spec.gradClip());
         }
         optimizer.step();
         if (needs.contains(Need.POST_STEP_LOSSES)) {
@@ -344,10 +348,12 @@ public final class Trainer implements AutoCloseable {
             for (long k = 0; k < buffers.size(); k++) {
                 saved.add(buffers.get(k).clone());
             }
-            List<Tensor> outs = model.forward(batch.inputs());
             TensorVector losses = new TensorVector();
-            for (int i = 0; i < tasks.size(); i++) {
-                losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)));
+            try (Autocast ac = Autocast.enter(spec.precision(), device)) {
+                List<Tensor> outs = model.forward(batch.inputs());
+                for (int i = 0; i < tasks.size(); i++) {
+                    losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)).to(dtype));
+                }
             }
             double[] post = Tensors.toDoubles(torch.stack(losses));
             for (long k = 0; k < buffers.size(); k++) {
@@ -392,7 +398,8 @@ public final class Trainer implements AutoCloseable {
     /** Evaluates the current model on a split. */
     public Report evaluate(DeviceData data, String split) {
         check();
-        return Evaluator.evaluate(model, data, spec.evalBatchSize(), lastWeights, stepsDone - 1, split, Double.NaN);
+        return Evaluator.evaluate(model, data, spec.evalBatchSize(), lastWeights, stepsDone - 1, split, Double.NaN,
+                spec.precision());
     }
 
     /** Saves model, optimizer and trainer state atomically. */

@@ -8,7 +8,6 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.task.TaskKind;
@@ -17,6 +16,7 @@ import dev.mtlj.testing.TinyProblem;
 import dev.mtlj.train.OptimizerSpec;
 import dev.mtlj.train.TrainSpec;
 import dev.mtlj.train.Trainer;
+import dev.mtlj.testing.TestDevice;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -90,16 +90,17 @@ class MmoeTest {
     /** Gates are task parameters: a Gramian method trains them through the heads' own gradients. */
     @Test
     void gatesTrainUnderAGradientAggregator() {
-        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(6, 128, 16, 16, 2);
         Engine.seed(2);
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(2, true), null, null),
                 new long[] {6}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), cpu, torch.ScalarType.Float);
+             DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
              Trainer t = new Trainer(m, LossBalancers.create("pcgrad", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)),
-                     new TrainSpec(20L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), cpu,
+                     new TrainSpec(20L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), device,
                      torch.ScalarType.Float, 2);
              PointerScope s = new PointerScope()) {
+            TestDevice.on(m);
             double[] before = Tensors.toDoubles(m.sharing().taskParameters(0).get(0));
             t.fit(train, null, List.of());
             double[] after = Tensors.toDoubles(m.sharing().taskParameters(0).get(0));
@@ -110,13 +111,15 @@ class MmoeTest {
     /** Evaluation reports each task's mean gate distribution: n entries on the simplex; hard sharing reports none. */
     @Test
     void evaluationReportsMeanGates() {
-        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(6, 64, 40, 16, 4);
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(3, false), null, null),
                 new long[] {6}, data.tasks());
              MultiTaskModel hps = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
                      new long[] {6}, data.tasks());
-             DeviceData val = new DeviceData(data.val(), data.tasks(), cpu, torch.ScalarType.Float)) {
+             DeviceData val = new DeviceData(data.val(), data.tasks(), device, torch.ScalarType.Float)) {
+            TestDevice.on(m);
+            TestDevice.on(hps);
             dev.mtlj.train.Report r = dev.mtlj.train.Evaluator.evaluate(m, val, 16, new double[] {1, 1, 1}, 0, "val", 0);
             assertThat(r.gates().keySet()).containsExactly("reg", "bin", "cls");
             for (double[] mean : r.gates().values()) {

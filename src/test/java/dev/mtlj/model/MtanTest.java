@@ -9,7 +9,6 @@ import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.MultiTaskData;
 import dev.mtlj.data.TaskLabels;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.random.Rng;
@@ -18,6 +17,7 @@ import dev.mtlj.task.TaskSpec;
 import dev.mtlj.train.OptimizerSpec;
 import dev.mtlj.train.TrainSpec;
 import dev.mtlj.train.Trainer;
+import dev.mtlj.testing.TestDevice;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +54,17 @@ class MtanTest {
         assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(4), 0.0), new MtanSpec(), null, null),
                 new long[] {6}, TWO)).isInstanceOf(UserInputException.class)
                 .hasMessageContaining("the mtan architecture needs spatial feature maps, which the mlp backbone does not give");
-        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        Device device = TestDevice.get();
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO)) {
             assertThatThrownBy(() -> new Trainer(m, LossBalancers.create("mgda-ub", Map.of(), BalancerContext.of(2, 0)),
-                    TrainSpec.defaults(), cpu, torch.ScalarType.Float, 0)).isInstanceOf(UserInputException.class)
+                    TrainSpec.defaults(), device, torch.ScalarType.Float, 0)).isInstanceOf(UserInputException.class)
                     .hasMessageContaining("'mgda-ub' differentiates w.r.t. the shared representation");
         }
     }
 
     @Test
     void attentionModulesTrainUnderAGradientAggregator() {
-        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        Device device = TestDevice.get();
         Rng rng = new Rng(3);
         int n = 64;
         float[] x = new float[n * 64];
@@ -84,11 +84,12 @@ class MtanTest {
         MultiTaskData data = new MultiTaskData(x, new int[] {1, 8, 8}, labels);
         Engine.seed(3);
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO);
-             DeviceData train = new DeviceData(data, TWO, cpu, torch.ScalarType.Float);
+             DeviceData train = new DeviceData(data, TWO, device, torch.ScalarType.Float);
              Trainer t = new Trainer(m, LossBalancers.create("pcgrad", Map.of(), BalancerContext.of(2, 3)),
-                     new TrainSpec(10L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), cpu,
+                     new TrainSpec(10L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), device,
                      torch.ScalarType.Float, 3);
              PointerScope s = new PointerScope()) {
+            TestDevice.on(m);
             double[] before = Tensors.toDoubles(m.sharing().taskParameters(1).get(0));
             t.fit(train, null, List.of());
             assertThat(Tensors.toDoubles(m.sharing().taskParameters(1).get(0))).isNotEqualTo(before);

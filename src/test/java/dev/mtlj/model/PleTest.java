@@ -7,7 +7,6 @@ import dev.mtlj.balance.BalancerContext;
 import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.task.TaskKind;
@@ -16,6 +15,7 @@ import dev.mtlj.testing.TinyProblem;
 import dev.mtlj.train.OptimizerSpec;
 import dev.mtlj.train.TrainSpec;
 import dev.mtlj.train.Trainer;
+import dev.mtlj.testing.TestDevice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,17 +96,18 @@ class PleTest {
     /** Both Jacobian paths train PLE; the task-owned level-2 gate moves. */
     @Test
     void trainsUnderParameterAndRepresentationJacobians() {
-        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(6, 96, 16, 16, 9);
         for (String method : List.of("pcgrad", "mgda-ub")) {
             Engine.seed(9);
             try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(EXPERT, new PleSpec(2, 1, 1, false), null, null),
                     new long[] {6}, data.tasks());
-                 DeviceData train = new DeviceData(data.train(), data.tasks(), cpu, torch.ScalarType.Float);
+                 DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
                  Trainer t = new Trainer(m, LossBalancers.create(method, Map.of(), BalancerContext.of(3, 9)),
-                         new TrainSpec(12L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), cpu,
+                         new TrainSpec(12L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), device,
                          torch.ScalarType.Float, 9);
                  PointerScope s = new PointerScope()) {
+                TestDevice.on(m);
                 double[] before = Tensors.toDoubles(m.sharing().taskParameters(1).get(0));
                 t.fit(train, null, List.of());
                 assertThat(Tensors.toDoubles(m.sharing().taskParameters(1).get(0))).as(method).isNotEqualTo(before);

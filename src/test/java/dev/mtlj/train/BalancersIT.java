@@ -8,12 +8,12 @@ import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.GradNormToy;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.testing.TinyProblem;
+import dev.mtlj.testing.TestDevice;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every registered balancer trains end to end; stateful ones resume exactly; GradNorm orders the toy's tasks. */
 class BalancersIT {
-    private static final Device CPU = Engine.device(DeviceSpec.parse("cpu"));
+    private static final Device DEVICE = TestDevice.get();
     private static final DataSplits DATA = TinyProblem.generate(6, 256, 32, 32, 8);
 
     private static LossBalancer make(String name) {
@@ -41,8 +41,9 @@ class BalancersIT {
         TrainSpec spec = new TrainSpec(steps, 16, 32, OptimizerSpec.adam(1e-2), null, null, 1L, 0L, 0L, null, null);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(12, 12), 0.1), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), CPU, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, make(balancer), spec, CPU, torch.ScalarType.Float, 4)) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
+             Trainer t = new Trainer(model, make(balancer), spec, DEVICE, torch.ScalarType.Float, 4)) {
+            TestDevice.on(model);
             if (resume != null) {
                 t.resume(resume);
             }
@@ -109,8 +110,9 @@ class BalancersIT {
         double[] w;
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32, 32, 32), 0.0), null, null, null),
                 new long[] {32}, toy.tasks());
-             DeviceData train = new DeviceData(toy.train(), toy.tasks(), CPU, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, gn, spec, CPU, torch.ScalarType.Float, 5)) {
+             DeviceData train = new DeviceData(toy.train(), toy.tasks(), DEVICE, torch.ScalarType.Float);
+             Trainer t = new Trainer(model, gn, spec, DEVICE, torch.ScalarType.Float, 5)) {
+            TestDevice.on(model);
             t.fit(train, null, List.of());
             w = ((dev.mtlj.balance.GradNorm) gn).weights();
         }

@@ -11,7 +11,6 @@ import dev.mtlj.balance.Need;
 import dev.mtlj.data.Batch;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MlpSpec;
@@ -19,6 +18,7 @@ import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.task.Losses;
 import dev.mtlj.testing.TinyProblem;
+import dev.mtlj.testing.TestDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * d = Jᵀw = Σ w_i ∇_θ L_i and head i receives w_i ∇_φ L_i. This checks the rows, d and the head gradients.
  */
 class GradientPathsIT {
-    private static final Device CPU = Engine.device(DeviceSpec.parse("cpu"));
+    private static final Device DEVICE = TestDevice.get();
     private static final DataSplits DATA = TinyProblem.generate(6, 128, 16, 16, 21);
     private static final double[] W = {2.0, 0.5, 1.0};
 
@@ -71,10 +71,10 @@ class GradientPathsIT {
         TrainSpec spec = new TrainSpec((long) steps, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8, 8), 0.0), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), CPU, torch.ScalarType.Double);
-             Trainer t = new Trainer(model, b, spec, CPU, torch.ScalarType.Double, 3);
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Double);
+             Trainer t = new Trainer(model, b, spec, DEVICE, torch.ScalarType.Double, 3);
              PointerScope s = new PointerScope()) {
-            model.to(CPU, torch.ScalarType.Double);
+            model.to(DEVICE, torch.ScalarType.Double);
             t.fit(train, null, List.of());
             TensorVector ps = model.parameters();
             List<Double> all = new ArrayList<>();
@@ -120,8 +120,9 @@ class GradientPathsIT {
         Engine.seed(3);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), CPU, torch.ScalarType.Float);
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
              PointerScope s = new PointerScope()) {
+            TestDevice.on(model);
             Batch b = train.slice(0, 16);
             List<Tensor> outs = model.forward(b.inputs());
             List<Tensor> losses = new ArrayList<>();

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.testing.TinyProblem;
+import dev.mtlj.testing.TestDevice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +40,17 @@ class LeakIT {
 
     @Test
     void liveNativeHandlesStayConstantAcrossSteps() {
-        Device cpu = Engine.device(DeviceSpec.parse("cpu"));
+        Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(5, 200, 40, 40, 5);
         Map<Long, Long> counts = new HashMap<>();
         TrainSpec spec = new TrainSpec(300L, 20, 16, null, null, 1.0, 7L, 50L, 0L, null, null);
         Engine.seed(5);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.1), null, null, null),
                 new long[] {5}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), cpu, torch.ScalarType.Float);
-             DeviceData val = new DeviceData(data.val(), data.tasks(), cpu, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, LossBalancers.equal(3), spec, cpu, torch.ScalarType.Float, 5)) {
+             DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
+             DeviceData val = new DeviceData(data.val(), data.tasks(), device, torch.ScalarType.Float);
+             Trainer t = new Trainer(model, LossBalancers.equal(3), spec, device, torch.ScalarType.Float, 5)) {
+            TestDevice.on(model);
             t.fit(train, val, List.of(new TrainingListener() {
                 @Override
                 public void onStep(StepResult r) {

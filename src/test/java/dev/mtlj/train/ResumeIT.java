@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtlj.balance.LossBalancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
-import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.testing.TinyProblem;
+import dev.mtlj.testing.TestDevice;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Stopping at a checkpoint and resuming in fresh objects reproduces the uninterrupted run's losses exactly. */
 class ResumeIT {
-    private static final Device CPU = Engine.device(DeviceSpec.parse("cpu"));
+    private static final Device DEVICE = TestDevice.get();
     private static final DataSplits DATA = TinyProblem.generate(6, 300, 50, 50, 3);
 
     /** Dropout, SGD momentum, a step schedule and mid-epoch stops exercise every piece of resumable state. */
@@ -35,8 +35,9 @@ class ResumeIT {
         Engine.seed(11);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(16, 16), 0.2), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), CPU, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, LossBalancers.equal(3), spec(steps), CPU, torch.ScalarType.Float, 11)) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
+             Trainer t = new Trainer(model, LossBalancers.equal(3), spec(steps), DEVICE, torch.ScalarType.Float, 11)) {
+            TestDevice.on(model);
             if (resumeFrom != null) {
                 t.resume(resumeFrom);
             }
