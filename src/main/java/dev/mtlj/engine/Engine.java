@@ -18,6 +18,10 @@ public final class Engine {
     private static final Map<String, Device> DEVICES = new ConcurrentHashMap<>();
     private static volatile boolean interopSet;
 
+    static {
+        Natives.prepare();
+    }
+
     private Engine() {}
 
     /**
@@ -73,8 +77,8 @@ public final class Engine {
             case AUTO -> cudaAvailable() ? cached("cuda:0") : cached("cpu");
             case CUDA -> {
                 if (!cudaAvailable()) {
-                    throw new UserInputException("device '" + spec + "' requested but CUDA is not available"
-                            + " (this build or host has no usable GPU); use device: cpu or auto");
+                    throw new UserInputException("device '" + spec + "' requested but CUDA is not available (CPU natives,"
+                            + " no GPU, or CUDA libraries not found: docs/gpu.md); use device: cpu or auto");
                 }
                 int count = torch.cuda_device_count();
                 if (spec.index() >= count) {
