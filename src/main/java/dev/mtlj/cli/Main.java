@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mtlj", mixinStandardHelpOptions = true, version = "mtlj 0.1.0",
         description = "Multi-task learning on libtorch: train, evaluate and inspect multi-head models.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, AggregateCommand.class,
-            CommandLine.HelpCommand.class})
+            InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
 
@@ -25,6 +25,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.mtlj.engine.Natives.prepare();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -50,6 +50,16 @@ class MainTest {
         userError(run("quickstart", "--device", "tpu"), "device 'tpu' is not valid");
     }
 
+    /** info names the natives and agrees with libtorch about CUDA (CPU natives in CI, GPU natives on a GPU host). */
+    @Test
+    void infoDescribesTheInstallation() {
+        Outcome o = run("info");
+        assertThat(o.code()).isZero();
+        boolean cuda = dev.mtlj.engine.Engine.cudaAvailable();
+        assertThat(o.out()).contains("libtorch:    JavaCPP presets 2.10.0-1.5.13, linux-x86_64 ")
+                .contains(cuda ? "cuda:        available, " : "cuda:        not available");
+    }
+
     private static Outcome aggregate(String stdin, String... args) {
         java.io.InputStream old = System.in;
         try {
