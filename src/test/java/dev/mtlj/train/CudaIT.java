@@ -1,6 +1,7 @@
 package dev.mtlj.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mtlj.balance.LossBalancers;
@@ -10,6 +11,7 @@ import dev.mtlj.engine.CudaMemory;
 import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Precision;
+import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
@@ -18,7 +20,9 @@ import dev.mtlj.testing.TinyProblem;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch_cuda;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,13 +62,18 @@ class CudaIT {
             for (int i = 0; i < 3; i++) {
                 t.trainStep(train); // lazy initialisation (handles, optimizer state) outside the checked window
             }
-            torch_cuda.warning_state().set_sync_debug_mode(torch_cuda.SyncDebugMode.L_ERROR);
-            try {
-                for (int i = 0; i < 50; i++) {
-                    t.trainStep(train);
+            try (PointerScope scope = new PointerScope()) {
+                Tensor probe = torch.ones(2).to(device, torch.ScalarType.Float);
+                torch_cuda.warning_state().set_sync_debug_mode(torch_cuda.SyncDebugMode.L_ERROR);
+                try {
+                    // control: the mode does catch a read-back
+                    assertThatThrownBy(() -> Tensors.toDoubles(probe)).hasMessageContaining("synchronizing CUDA operation");
+                    for (int i = 0; i < 50; i++) {
+                        t.trainStep(train);
+                    }
+                } finally {
+                    torch_cuda.warning_state().set_sync_debug_mode(torch_cuda.SyncDebugMode.L_DISABLED);
                 }
-            } finally {
-                torch_cuda.warning_state().set_sync_debug_mode(torch_cuda.SyncDebugMode.L_DISABLED);
             }
             assertThat(t.stepsDone()).isEqualTo(53);
         }
