@@ -7,7 +7,11 @@ loss window accumulated on the device in float64 (as mtlj's trainer). 50 warm-up
 STEPS steps closed by torch.cuda.synchronize(); prints `python WORKLOAD REPEAT MS_PER_STEP` per block and medians.
 
     python3 benchmarks/gpu/step_time.py [device] [repeats] [steps]
+
+ADAM_FOREACH=0 uses Adam's per-parameter loop (the algorithm of libtorch's C++ torch::optim::Adam, which mtlj
+drives) instead of PyTorch's default multi-tensor (foreach) kernels on CUDA.
 """
+import os
 import statistics
 import sys
 import time
@@ -31,7 +35,7 @@ def run(device, name, width, batch, precision, repeats, steps, warmup=50, n=4000
     backbone = torch.nn.Sequential(*layers).to(device)
     heads = torch.nn.ModuleList([torch.nn.Linear(width, 100) for _ in range(3)] + [torch.nn.Linear(width, 4)]).to(device)
     params = list(backbone.parameters()) + list(heads.parameters())
-    opt = torch.optim.Adam(params, lr=1e-3)
+    opt = torch.optim.Adam(params, lr=1e-3, foreach=os.environ.get("ADAM_FOREACH", "1") != "0")
     window = torch.zeros(4, dtype=torch.float64, device=device)
     weights = torch.ones(4, dtype=torch.float64)
     state = {"perm": torch.randperm(n), "pos": 0}
@@ -77,10 +81,12 @@ def main():
     device = sys.argv[1] if len(sys.argv) > 1 else "cuda"
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     steps = int(sys.argv[3]) if len(sys.argv) > 3 else 200
-    print(f"torch {torch.__version__}, CUDA {torch.version.cuda}, {torch.cuda.get_device_name(0)}", flush=True)
+    foreach = os.environ.get("ADAM_FOREACH", "1") != "0"
+    print(f"torch {torch.__version__}, CUDA {torch.version.cuda}, {torch.cuda.get_device_name(0)}, Adam foreach={foreach}",
+          flush=True)
     medians = [(w[0], run(device, *w, repeats, steps)) for w in WORKLOADS]
     for name, m in medians:
-        print(f"python {name} median {m:.4f} ms/step")
+        print(f"python{'' if foreach else '-loop'} {name} median {m:.4f} ms/step")
 
 
 if __name__ == "__main__":

@@ -22,3 +22,8 @@ for list in "${lists[@]}"; do
   fi
   echo "unpacked $name into $dest/mtlj-gpu"
 done
+# First start: JavaCPP extracts the natives (~870 MB for the GPU build) into mtlj-gpu/cache; do it here, once, and
+# show what the installation sees.
+if [ -x "$dest/mtlj-gpu/bin/mtlj" ] && ls "$dest"/mtlj-gpu/lib/pytorch-*-gpu.jar >/dev/null 2>&1; then
+  "$dest/mtlj-gpu/bin/mtlj" info
+fi
