@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MlpSpec.class, name = "mlp"),
     @JsonSubTypes.Type(value = CnnSpec.class, name = "cnn"),
-    @JsonSubTypes.Type(value = ResNetSpec.class, name = "resnet")
+    @JsonSubTypes.Type(value = ResNetSpec.class, name = "resnet"),
+    @JsonSubTypes.Type(value = TorchScriptSpec.class, name = "torchscript")
 })
-public sealed interface BackboneSpec permits MlpSpec, CnnSpec, ResNetSpec {}
+public sealed interface BackboneSpec permits MlpSpec, CnnSpec, ResNetSpec, TorchScriptSpec {}

@@ -13,6 +13,9 @@ final class Backbones {
         if (spec instanceof ResNetSpec r) {
             return new ResNetBackbone(r, exampleShape);
         }
+        if (spec instanceof TorchScriptSpec t) {
+            return new TorchScriptBackbone(t, exampleShape);
+        }
         return new MlpBackbone((MlpSpec) spec, exampleShape);
     }
 }
