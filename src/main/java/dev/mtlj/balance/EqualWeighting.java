@@ -16,6 +16,12 @@ public final class EqualWeighting implements LossBalancer {
         balance = Balance.lossWeights(ones);
     }
 
+    /** Constant weights: an absent task simply contributes no term. */
+    @Override
+    public boolean acceptsAbsentTasks() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "ew";

@@ -22,6 +22,12 @@ public final class FixedWeighting implements LossBalancer {
         this.balance = Balance.lossWeights(weights);
     }
 
+    /** Constant weights: an absent task simply contributes no term. */
+    @Override
+    public boolean acceptsAbsentTasks() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "fixed";

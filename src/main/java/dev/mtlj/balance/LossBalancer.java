@@ -28,6 +28,15 @@ public interface LossBalancer {
     /** With {@link Need#POST_STEP_LOSSES}: the step's batch losses after the optimizer step. */
     default void afterStep(double[] postStepLosses) {}
 
+    /**
+     * Whether the method is defined for steps where some tasks have no labelled example (partial labels): the
+     * trainer then drops those tasks' terms and tells the method through {@link BalanceInput#present()}. Methods
+     * whose weights come from all tasks' losses or gradients at once say no, and the trainer refuses such steps.
+     */
+    default boolean acceptsAbsentTasks() {
+        return false;
+    }
+
     /** Everything needed to resume exactly (empty for stateless balancers). */
     default Map<String, double[]> state() {
         return Map.of();

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param balancerState  the balancer's state
  * @param earlyStopping  best value, best step, evaluations without improvement (or null)
  * @param windowLossSums per-task loss sums since the last training log record
- * @param windowSteps    steps in that window
+ * @param windowCounts   per task, steps in that window whose batch held a label of the task
  * @param metadata       opaque JSON of the owning run (its resolved config), may be null
  */
 public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProperty("seed") long seed,
@@ -25,5 +25,5 @@ public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProp
                            @JsonProperty("balancer_state") Map<String, double[]> balancerState,
                            @JsonProperty("early_stopping") double[] earlyStopping,
                            @JsonProperty("window_loss_sums") double[] windowLossSums,
-                           @JsonProperty("window_steps") long windowSteps,
+                           @JsonProperty("window_counts") long[] windowCounts,
                            @JsonProperty("metadata") String metadata) {}

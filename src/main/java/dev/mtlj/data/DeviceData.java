@@ -6,6 +6,7 @@ import dev.mtlj.task.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -20,6 +21,8 @@ import org.bytedeco.pytorch.global.torch;
 public final class DeviceData implements AutoCloseable {
     private final Tensor inputs;
     private final List<Tensor> targets = new ArrayList<>();
+    private final List<Tensor> masks = new ArrayList<>();
+    private final List<boolean[]> present = new ArrayList<>();
     private final int size;
     private final Device device;
     private boolean closed;
@@ -39,7 +42,22 @@ public final class DeviceData implements AutoCloseable {
                     ? Tensor.create(l.values(), size, l.width())
                     : Tensor.create(l.values(), size);
             torch.ScalarType type = t.kind() == TaskKind.CLASSIFICATION ? torch.ScalarType.Long : dtype;
+            boolean[] rows = new boolean[size];
+            float[] mask = new float[size];
+            boolean complete = true;
+            for (int r = 0; r < size; r++) {
+                rows[r] = l.present(r);
+                mask[r] = rows[r] ? 1f : 0f;
+                complete &= rows[r];
+            }
+            if (!complete && t.kind() == TaskKind.CLASSIFICATION) {
+                Tensor marked = host.nan_to_num(new DoubleOptional(-1.0), new DoubleOptional(), new DoubleOptional());
+                host.close();
+                host = marked; // −1 (missing) survives the cast to int64
+            }
             targets.add(onDevice(host, type));
+            masks.add(complete ? null : onDevice(Tensor.create(mask, size), dtype));
+            present.add(complete ? null : rows);
         }
     }
 
@@ -70,20 +88,34 @@ public final class DeviceData implements AutoCloseable {
         }
         Tensor index = Tensors.upload(Tensor.create(idx, idx.length), device, torch.ScalarType.Long);
         List<Tensor> ys = new ArrayList<>(targets.size());
-        for (Tensor t : targets) {
-            ys.add(t.index_select(0, index));
+        List<Tensor> ms = new ArrayList<>(targets.size());
+        int[] labelled = new int[targets.size()];
+        for (int k = 0; k < targets.size(); k++) {
+            ys.add(targets.get(k).index_select(0, index));
+            ms.add(masks.get(k) == null ? null : masks.get(k).index_select(0, index));
+            boolean[] p = present.get(k);
+            for (int i : indices) {
+                labelled[k] += p == null || p[i] ? 1 : 0;
+            }
         }
-        return new Batch(inputs.index_select(0, index), ys, indices.length);
+        return new Batch(inputs.index_select(0, index), ys, ms, labelled, indices.length);
     }
 
     /** Rows [from, to) as views (no copy). */
     public Batch slice(int from, int to) {
         check();
         List<Tensor> ys = new ArrayList<>(targets.size());
-        for (Tensor t : targets) {
-            ys.add(t.narrow(0, from, to - from));
+        List<Tensor> ms = new ArrayList<>(targets.size());
+        int[] labelled = new int[targets.size()];
+        for (int k = 0; k < targets.size(); k++) {
+            ys.add(targets.get(k).narrow(0, from, to - from));
+            ms.add(masks.get(k) == null ? null : masks.get(k).narrow(0, from, to - from));
+            boolean[] p = present.get(k);
+            for (int i = from; i < to; i++) {
+                labelled[k] += p == null || p[i] ? 1 : 0;
+            }
         }
-        return new Batch(inputs.narrow(0, from, to - from), ys, to - from);
+        return new Batch(inputs.narrow(0, from, to - from), ys, ms, labelled, to - from);
     }
 
     private void check() {
@@ -98,6 +130,11 @@ public final class DeviceData implements AutoCloseable {
             closed = true;
             inputs.close();
             targets.forEach(Tensor::close);
+            masks.forEach(m -> {
+                if (m != null) {
+                    m.close();
+                }
+            });
         }
     }
 }

@@ -40,12 +40,35 @@ public final class TaskMetrics {
      * Adds a batch.
      *
      * @param outputs head outputs, row-major [n, outputs] (logits for classification/binary)
-     * @param labels  labels, row-major: [n] class indices / 0-1 values, or [n, outputs] regression targets
+     * @param labels  labels, row-major: [n] class indices / 0-1 values, or [n, outputs] regression targets; rows
+     *                with a missing label (NaN, or a negative class index) are skipped
      * @param n       rows in this batch
      */
     public void add(float[] outputs, float[] labels, int n) {
         if (outputs.length < (long) n * width) {
             throw new IllegalArgumentException("outputs hold " + outputs.length + " values, need " + (long) n * width);
+        }
+        int labelWidth = task.kind() == TaskKind.REGRESSION ? width : 1;
+        int kept = 0;
+        for (int r = 0; r < n; r++) {
+            if (labelled(labels, r, labelWidth)) {
+                kept++;
+            }
+        }
+        if (kept < n) { // partial labels: compact the labelled rows
+            float[] o = new float[kept * width];
+            float[] l = new float[kept * labelWidth];
+            int k = 0;
+            for (int r = 0; r < n; r++) {
+                if (labelled(labels, r, labelWidth)) {
+                    System.arraycopy(outputs, r * width, o, k * width, width);
+                    System.arraycopy(labels, r * labelWidth, l, k * labelWidth, labelWidth);
+                    k++;
+                }
+            }
+            outputs = o;
+            labels = l;
+            n = kept;
         }
         switch (task.kind()) {
             case CLASSIFICATION -> {
@@ -81,6 +104,16 @@ public final class TaskMetrics {
             }
         }
         rows += n;
+    }
+
+    private boolean labelled(float[] labels, int r, int labelWidth) {
+        for (int c = 0; c < labelWidth; c++) {
+            float v = labels[r * labelWidth + c];
+            if (Float.isNaN(v) || (task.kind() == TaskKind.CLASSIFICATION && v < 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rows seen so far. */

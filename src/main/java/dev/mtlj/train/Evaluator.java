@@ -18,8 +18,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Evaluates a model over a whole split: per-task mean loss (weighted by batch rows, so exact for mean losses)
- * and metrics accumulated over every example. Runs in eval mode without autograd, one PointerScope per batch,
+ * Evaluates a model over a whole split: per-task mean loss over the task's labelled examples (weighted by each
+ * batch's labelled rows, so exact for mean losses) and metrics accumulated over every labelled example. Runs in eval mode without autograd, one PointerScope per batch,
  * and restores the model's previous mode. Gated architectures also report each task's mean gate distribution, so
  * experts can be seen to specialise or collapse.
  */
@@ -42,6 +42,7 @@ public final class Evaluator {
         List<TaskMetrics> metrics = new ArrayList<>();
         tasks.forEach(t -> metrics.add(new TaskMetrics(t)));
         double[] lossSums = new double[tasks.size()];
+        long[] labelled = new long[tasks.size()];
         double[][] gateSums = null;
         boolean wasTraining = model.is_training();
         model.eval();
@@ -67,7 +68,11 @@ public final class Evaluator {
                     }
                     for (int i = 0; i < tasks.size(); i++) {
                         Tensor target = b.targets().get(i);
-                        lossSums[i] += Losses.compute(tasks.get(i), outs.get(i), target).item_double() * b.rows();
+                        if (b.labelled()[i] > 0) { // the masked mean over this batch's labelled rows, weighted by their count
+                            lossSums[i] += Losses.compute(tasks.get(i), outs.get(i), target, b.masks().get(i)).item_double()
+                                    * b.labelled()[i];
+                            labelled[i] += b.labelled()[i];
+                        }
                         metrics.get(i).add(Tensors.toFloats(outs.get(i)), Tensors.toFloats(target), b.rows());
                     }
                 }
@@ -77,7 +82,8 @@ public final class Evaluator {
         }
         Map<String, TaskReport> out = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            out.put(tasks.get(i).name(), new TaskReport(lossSums[i] / data.size(), weights[i], metrics.get(i).results()));
+            out.put(tasks.get(i).name(), new TaskReport(labelled[i] == 0 ? Double.NaN : lossSums[i] / labelled[i], weights[i],
+                    metrics.get(i).results()));
         }
         Map<String, double[]> gateMeans = new LinkedHashMap<>();
         for (int k = 0; gateSums != null && k < gateSums.length; k++) {

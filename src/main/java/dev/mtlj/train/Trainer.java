@@ -71,7 +71,7 @@ public final class Trainer implements AutoCloseable {
     private final Tensor windowLossSums;
     private final EarlyStopping earlyStopping;
     private final boolean readLosses;
-    private long windowSteps;
+    private long[] windowCounts;
     private long stepsDone;
     private int streamEpoch;
     private int streamOffset;
@@ -134,6 +134,7 @@ public final class Trainer implements AutoCloseable {
         }
         lastWeights = new double[tasks.size()];
         java.util.Arrays.fill(lastWeights, 1.0); // until the first step asks the balancer
+        windowCounts = new long[tasks.size()];
     }
 
     private static TensorVector requiringGrad(TensorVector ps) {
@@ -268,9 +269,10 @@ public final class Trainer implements AutoCloseable {
                 outs = model.forward(batch.inputs());
             }
             for (int i = 0; i < tasks.size(); i++) {
-                lossList.add(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)).to(dtype));
+                lossList.add(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i), batch.masks().get(i)).to(dtype));
             }
         }
+        boolean[] present = present(batch, step);
         Tensor stacked = torch.stack(new TensorVector(lossList.toArray(new Tensor[0])));
         double[] lossValues = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
         double[] norms = needs.contains(Need.LAST_SHARED_NORMS)
@@ -283,7 +285,7 @@ public final class Trainer implements AutoCloseable {
                     headTrainable);
             gramian = GradientProbe.gramian(jacobian.rows());
         }
-        BalanceInput input = new BalanceInput(step, epoch, lossValues, gramian, norms);
+        BalanceInput input = new BalanceInput(step, epoch, lossValues, gramian, norms, present);
         if (rowwise) {
             RowAggregator.Result r = ((RowAggregator) balancer).combine(jacobian.rows(), input);
             double[] jd = Tensors.toDoubles(jacobian.rows().matmul(r.direction().to(jacobian.rows().scalar_type())));
@@ -320,6 +322,14 @@ public final class Trainer implements AutoCloseable {
     /** Clipping, the optimizer step, post-step losses, the log window and captured outputs. */
     private StepResult finishStep(Batch batch, long step, double lr, Balance balance, double[] lossValues, Tensor stacked,
                                   List<Tensor> outs, List<float[][]> captured) {
+        for (int i = 0; i < tasks.size(); i++) {
+            if (batch.labelled()[i] == 0) { // no gradient at all, so the optimizer leaves this head as it is
+                TensorVector head = headTrainable.get(i);
+                for (long k = 0; k < head.size(); k++) {
+                    head.get(k).mutable_grad().put(new Tensor());
+                }
+            }
+        }
         if (spec.gradClip() > 0) {
             GradClip.clip(trainable, spec.gradClip());
         }
@@ -328,7 +338,9 @@ public final class Trainer implements AutoCloseable {
             balancer.afterStep(postStepLosses(batch));
         }
         windowLossSums.add_(stacked.detach().to(torch.ScalarType.Double));
-        windowSteps++;
+        for (int i = 0; i < tasks.size(); i++) {
+            windowCounts[i] += batch.labelled()[i] > 0 ? 1 : 0;
+        }
         if (captured != null) {
             for (int i = 0; i < tasks.size(); i++) {
                 captured.add(new float[][] {Tensors.toFloats(outs.get(i)), Tensors.toFloats(batch.targets().get(i))});
@@ -352,7 +364,8 @@ public final class Trainer implements AutoCloseable {
             try (Autocast ac = Autocast.enter(spec.precision(), device)) {
                 List<Tensor> outs = model.forward(batch.inputs());
                 for (int i = 0; i < tasks.size(); i++) {
-                    losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i)).to(dtype));
+                    losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i), batch.masks().get(i))
+                            .to(dtype));
                 }
             }
             double[] post = Tensors.toDoubles(torch.stack(losses));
@@ -361,6 +374,25 @@ public final class Trainer implements AutoCloseable {
             }
             return post;
         }
+    }
+
+    /**
+     * Which tasks the batch holds a label of; a step missing a task is refused unless the balancer accepts absent
+     * tasks (equal or fixed weights), since the others weigh all tasks' losses or gradients together.
+     */
+    private boolean[] present(Batch batch, long step) {
+        boolean[] present = new boolean[tasks.size()];
+        boolean all = true;
+        for (int i = 0; i < present.length; i++) {
+            present[i] = batch.labelled()[i] > 0;
+            if (!present[i] && !balancer.acceptsAbsentTasks()) {
+                throw new UserInputException("the batch of step " + step + " holds no label of task '" + tasks.get(i).name()
+                        + "' (partial labels), and balancer '" + balancer.name() + "' needs every task in every step;"
+                        + " use ew or fixed weights, a larger train.batch_size, or data with that task labelled more often");
+            }
+            all &= present[i];
+        }
+        return all ? null : present;
     }
 
     private double[] checkFinite(double[] losses, long step) {
@@ -384,14 +416,14 @@ public final class Trainer implements AutoCloseable {
             TaskMetrics m = new TaskMetrics(tasks.get(i));
             float[][] oc = captured.get(i);
             m.add(oc[0], oc[1], spec.batchSize());
-            double mean = sums[i] / Math.max(1, windowSteps);
-            if (!Double.isFinite(mean)) {
+            double mean = windowCounts[i] == 0 ? Double.NaN : sums[i] / windowCounts[i];
+            if (!Double.isFinite(mean) && windowCounts[i] > 0) {
                 throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean
                         + " before step " + step + "; lower the learning rate or enable train.grad_clip");
             }
             out.put(tasks.get(i).name(), new TaskReport(mean, lastWeights[i], m.results()));
         }
-        windowSteps = 0;
+        java.util.Arrays.fill(windowCounts, 0);
         return new Report(step, "train", lr, out);
     }
 
@@ -410,7 +442,7 @@ public final class Trainer implements AutoCloseable {
             sums = Tensors.toDoubles(windowLossSums);
         }
         TrainerState state = new TrainerState(stepsDone, seed, streamEpoch, streamOffset, balancer.name(), balancer.state(),
-                earlyStopping == null ? null : earlyStopping.state(), sums, windowSteps, metadata);
+                earlyStopping == null ? null : earlyStopping.state(), sums, windowCounts.clone(), metadata);
         CheckpointFile.save(path, model, optimizer, state,
                 balancer instanceof RowAggregator r ? r.tensors() : Map.of());
     }
@@ -449,7 +481,7 @@ public final class Trainer implements AutoCloseable {
         if (earlyStopping != null && s.earlyStopping() != null) {
             earlyStopping.restore(s.earlyStopping());
         }
-        windowSteps = s.windowSteps();
+        windowCounts = s.windowCounts().clone();
         try (PointerScope scope = new PointerScope()) {
             windowLossSums.copy_(Tensors.vector(s.windowLossSums(), device, torch.ScalarType.Double));
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointFileTest {
     private static final List<TaskSpec> TASKS = List.of(TaskSpec.of("r", TaskKind.REGRESSION, 2));
-    private static final TrainerState STATE = new TrainerState(7, 1, 0, 3, "ew", Map.of(), null, new double[] {0.5}, 2, "{\"a\":1}");
+    private static final TrainerState STATE = new TrainerState(7, 1, 0, 3, "ew", Map.of(), null, new double[] {0.5}, new long[] {2}, "{\"a\":1}");
 
     private static MultiTaskModel model(int hidden) {
         return MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(hidden), 0.0), null, null, null), new long[] {3}, TASKS);
