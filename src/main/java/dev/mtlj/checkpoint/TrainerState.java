@@ -17,6 +17,8 @@ import java.util.Map;
  * @param windowLossSums per-task loss sums since the last training log record
  * @param windowCounts   per task, steps in that window whose batch held a label of the task
  * @param metadata       opaque JSON of the owning run (its resolved config), may be null
+ * @param sampling       sampled training: per-task stream epochs, offsets, window and total draws (else null)
+ * @param samplerState   sampled training: the sampler's state (else null)
  */
 public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProperty("seed") long seed,
                            @JsonProperty("stream_epoch") int streamEpoch,
@@ -26,4 +28,14 @@ public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProp
                            @JsonProperty("early_stopping") double[] earlyStopping,
                            @JsonProperty("window_loss_sums") double[] windowLossSums,
                            @JsonProperty("window_counts") long[] windowCounts,
-                           @JsonProperty("metadata") String metadata) {}
+                           @JsonProperty("metadata") String metadata,
+                           @JsonProperty("sampling") double[][] sampling,
+                           @JsonProperty("sampler_state") Map<String, double[]> samplerState) {
+    /** A joint-training state. */
+    public TrainerState(long stepsDone, long seed, int streamEpoch, int streamOffset, String balancer,
+                        Map<String, double[]> balancerState, double[] earlyStopping, double[] windowLossSums,
+                        long[] windowCounts, String metadata) {
+        this(stepsDone, seed, streamEpoch, streamOffset, balancer, balancerState, earlyStopping, windowLossSums, windowCounts,
+                metadata, null, null);
+    }
+}

@@ -7,7 +7,8 @@ import dev.mtlj.data.DataSplits;
 /** Where a run's data comes from; {@code type} selects the source. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = GradNormToySpec.class, name = "gradnorm-toy"),
-    @JsonSubTypes.Type(value = MmoeSyntheticSpec.class, name = "mmoe-synthetic")})
+    @JsonSubTypes.Type(value = MmoeSyntheticSpec.class, name = "mmoe-synthetic"),
+    @JsonSubTypes.Type(value = PerTaskSyntheticSpec.class, name = "per-task-synthetic")})
 public interface DataSpec {
     /** Produces the splits (deterministic in {@code seed}). */
     DataSplits load(long seed);

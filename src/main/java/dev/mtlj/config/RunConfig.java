@@ -29,7 +29,8 @@ public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed")
                         @JsonProperty("threads") Integer threads, @JsonProperty("output") String output,
                         @JsonProperty("data") DataSpec data, @JsonProperty("tasks") Map<String, TaskOverride> tasks,
                         @JsonProperty("model") ModelSpec model, @JsonProperty("balancer") Map<String, Object> balancer,
-                        @JsonProperty("train") TrainSpec train) {
+                        @JsonProperty("train") TrainSpec train,
+                        @JsonProperty("sampler") Map<String, Object> sampler) {
     public RunConfig {
         name = name == null ? "run" : name;
         seed = seed == null ? 42L : seed;
@@ -44,6 +45,11 @@ public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed")
         model = model == null ? ModelSpec.defaults() : model;
         balancer = balancer == null ? Map.of("type", "ew") : new LinkedHashMap<>(balancer);
         train = train == null ? TrainSpec.defaults() : train;
+        sampler = sampler == null ? null : new LinkedHashMap<>(sampler);
+        if (sampler != null && !(sampler.get("type") instanceof String)) {
+            throw new UserInputException("sampler.type is required (e.g. sampler: {type: temperature, temperature: 2});"
+                    + " leave sampler out for joint training");
+        }
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new UserInputException("name '" + name + "' is not valid; use letters, digits, '.', '_' or '-' (at most 100)");
         }
@@ -70,6 +76,29 @@ public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed")
         Map<String, Object> p = new LinkedHashMap<>(balancer);
         p.remove("type");
         return p;
+    }
+
+    /** Sampler parameters (the entry without {@code type} and {@code tasks_per_step}), or null for joint training. */
+    public Map<String, Object> samplerParams() {
+        if (sampler == null) {
+            return null;
+        }
+        Map<String, Object> p = new LinkedHashMap<>(sampler);
+        p.remove("type");
+        p.remove("tasks_per_step");
+        return p;
+    }
+
+    /** Tasks drawn per sampled step (sampler.tasks_per_step, default 1). */
+    public int tasksPerStep() {
+        Object v = sampler == null ? null : sampler.get("tasks_per_step");
+        if (v == null) {
+            return 1;
+        }
+        if (!(v instanceof Integer i) || i < 1) {
+            throw new UserInputException("sampler.tasks_per_step must be an integer >= 1, got " + v);
+        }
+        return i;
     }
 
     public String balancerType() {

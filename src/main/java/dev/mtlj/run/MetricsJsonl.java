@@ -20,7 +20,8 @@ import java.util.Map;
  * Appends one JSON object per report to {@code metrics.jsonl}:
  * {@code {"step", "split", "lr", "balancer", "scale", "kappa", "tasks": {name: {"loss", "weight", <metric>...}}}}
  * (weights on the canonical scale; native = weight/kappa); evaluation records of gated architectures add
- * {@code "gates": {task: [mean gate per expert]}}.
+ * {@code "gates": {task: [mean gate per expert]}}; training records of sampled training add
+ * {@code "sampling": {"probabilities": {task: p}, "drawn": {task: draws since the previous record}}}.
  * Non-finite numbers are written as null (JSON has no NaN).
  */
 public final class MetricsJsonl implements TrainingListener, AutoCloseable {
@@ -76,6 +77,17 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
                     a.add(v);
                 }
             });
+        }
+        if (r.sampling() != null) {
+            ObjectNode sampling = o.putObject("sampling");
+            ObjectNode p = sampling.putObject("probabilities");
+            ObjectNode drawn = sampling.putObject("drawn");
+            int k = 0;
+            for (String task : r.tasks().keySet()) {
+                number(p, task, r.sampling().probabilities()[k]);
+                drawn.put(task, r.sampling().drawn()[k]);
+                k++;
+            }
         }
         try {
             out.write(JSON.writeValueAsString(o));

@@ -76,6 +76,8 @@ public final class Run {
         Engine.seed(config.seed());
         FitResult fit;
         Report test;
+        long[] drawn = null;
+        double[] target = null;
         try (MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
              DeviceData train = new DeviceData(data.train(), data.tasks(), device, config.dtypeSpec().scalarType());
              DeviceData val = new DeviceData(data.val(), data.tasks(), device, config.dtypeSpec().scalarType());
@@ -86,6 +88,9 @@ public final class Run {
                     Engine.threads());
             try (Trainer trainer = new Trainer(model, balancer, config.train(), device, config.dtypeSpec().scalarType(),
                     config.seed()).checkpointDir(ckptDir).metadata(ConfigLoader.toJson(config))) {
+                if (config.sampler() != null) {
+                    trainer.sampling(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));
+                }
                 Path metrics = dir.resolve("metrics.jsonl");
                 if (checkpoint != null) {
                     trainer.resume(checkpoint);
@@ -106,13 +111,15 @@ public final class Run {
                     }
                     test = trainer.evaluate(testData, "test");
                     jsonl.onReport(test);
+                    drawn = trainer.sampledCounts();
+                    target = trainer.samplerProbabilities();
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        writeSummary(dir, config, test, fit, seconds);
+        writeSummary(dir, config, test, fit, seconds, drawn, target);
         return new Result(dir, test, fit, seconds);
     }
 
@@ -202,7 +209,24 @@ public final class Run {
         return dir.toAbsolutePath();
     }
 
-    private static void writeSummary(Path dir, RunConfig config, Report test, FitResult fit, double seconds) {
+    /** The configured task sampler, over each task's labelled training examples. */
+    public static dev.mtlj.sample.TaskSampler sampler(RunConfig config, DataSplits data) {
+        List<String> names = data.tasks().stream().map(TaskSpec::name).toList();
+        long[] sizes = names.stream().mapToLong(n -> data.train().labels().get(n).labelled()).toArray();
+        return dev.mtlj.sample.TaskSamplers.create((String) config.sampler().get("type"), config.samplerParams(), names, sizes,
+                dev.mtlj.random.Rng.derived(config.seed(), 77).nextLong());
+    }
+
+    /** Per task: tasks.&lt;name&gt;.batch_size, else train.batch_size. */
+    static int[] taskBatchSizes(RunConfig config, DataSplits data) {
+        return data.tasks().stream().mapToInt(t -> {
+            var o = config.tasks().get(t.name());
+            return o != null && o.batchSize() != null ? o.batchSize() : config.train().batchSize();
+        }).toArray();
+    }
+
+    private static void writeSummary(Path dir, RunConfig config, Report test, FitResult fit, double seconds, long[] drawn,
+                                     double[] target) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", config.name());
         s.put("steps_done", fit.stepsDone());
@@ -219,10 +243,27 @@ public final class Run {
             tasks.put(k, t);
         });
         s.put("test", tasks);
+        String samplingTable = "";
+        if (drawn != null) {
+            long all = java.util.Arrays.stream(drawn).sum();
+            Map<String, Object> sampling = new LinkedHashMap<>();
+            StringBuilder md = new StringBuilder("\ntask sampling (" + config.sampler().get("type") + "):\n");
+            md.append(String.format(java.util.Locale.ROOT, "%-10s %10s %10s %10s%n", "task", "target", "realised", "draws"));
+            int k = 0;
+            for (String name : test.tasks().keySet()) {
+                double realised = all == 0 ? 0 : (double) drawn[k] / all;
+                sampling.put(name, Map.of("target", target[k], "realised", realised, "draws", drawn[k]));
+                md.append(String.format(java.util.Locale.ROOT, "%-10s %10.4f %10.4f %10d%n", name, target[k], realised, drawn[k]));
+                k++;
+            }
+            s.put("sampling", sampling);
+            samplingTable = md.toString();
+        }
         try {
             AtomicFiles.writeString(dir.resolve("summary.json"),
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
-            AtomicFiles.writeString(dir.resolve("summary.md"), "# " + config.name() + "\n\n```\n" + SummaryTable.render(test) + "```\n");
+            AtomicFiles.writeString(dir.resolve("summary.md"), "# " + config.name() + "\n\n```\n" + SummaryTable.render(test)
+                    + samplingTable + "```\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

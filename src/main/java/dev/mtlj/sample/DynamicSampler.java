@@ -88,6 +88,11 @@ public final class DynamicSampler implements TaskSampler {
     }
 
     @Override
+    public boolean needsLosses() {
+        return !gapRule;
+    }
+
+    @Override
     public void observeLoss(long step, int task, double loss) {
         if (startCount[task] < window) {
             startSum[task] += loss;

@@ -20,6 +20,11 @@ public interface TaskSampler {
     /** The task trained at step {@code step}. */
     int next(long step);
 
+    /** Whether {@link #observeLoss} is used (the trainer then reads the step's losses back, a device sync). */
+    default boolean needsLosses() {
+        return false;
+    }
+
     /** A training loss of task {@code task} at step {@code step} (dynamic samplers use it). */
     default void observeLoss(long step, int task, double loss) {}
 

@@ -14,12 +14,23 @@ import java.util.Map;
  * @param split split name
  * @param lr    learning rate of that step (NaN for evaluation-only runs)
  * @param tasks task name → numbers, task order
- * @param gates gated architectures: task name → mean gate distribution over the experts on this split; else empty
+ * @param gates    gated architectures: task name → mean gate distribution over the experts on this split; else empty
+ * @param sampling sampled training's training records: the sampler's probabilities and the draws since the previous
+ *                 record, task order; else null
  */
-public record Report(long step, String split, double lr, Map<String, TaskReport> tasks, Map<String, double[]> gates) {
+public record Report(long step, String split, double lr, Map<String, TaskReport> tasks, Map<String, double[]> gates,
+                     Sampling sampling) {
+    /** Task-sampling statistics of a training record. */
+    public record Sampling(double[] probabilities, long[] drawn) {}
+
     public Report {
         tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
         gates = Collections.unmodifiableMap(new LinkedHashMap<>(gates));
+    }
+
+    /** A report without sampling statistics. */
+    public Report(long step, String split, double lr, Map<String, TaskReport> tasks, Map<String, double[]> gates) {
+        this(step, split, lr, tasks, gates, null);
     }
 
     /** A report without gate statistics. */

@@ -70,7 +70,8 @@ public final class Trainer implements AutoCloseable {
     private final Set<Need> needs;
     private final Tensor windowLossSums;
     private final EarlyStopping earlyStopping;
-    private final boolean readLosses;
+    private boolean readLosses;
+    private Sampling sampling;
     private long[] windowCounts;
     private long stepsDone;
     private int streamEpoch;
@@ -147,6 +148,37 @@ public final class Trainer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Switches to sampled training (the task scheduler): each step draws {@code tasksPerStep} tasks with
+     * {@code sampler} and trains on batches from those tasks' own streams over their labelled rows (task k's batch
+     * size {@code batchSizes[k]}); the other tasks are absent from the step. Only balancers that accept absent tasks
+     * (ew, fixed) combine with it; the others are refused here.
+     */
+    public Trainer sampling(dev.mtlj.sample.TaskSampler sampler, int tasksPerStep, int[] batchSizes) {
+        check();
+        if (!balancer.acceptsAbsentTasks()) {
+            throw new UserInputException("sampled training trains only the drawn task(s) in each step, and balancer '"
+                    + balancer.name() + "' needs every task in every step; with a sampler use balancer ew or fixed"
+                    + " (or leave the sampler out for joint training)");
+        }
+        if (tasksPerStep < 1 || batchSizes.length != tasks.size()) {
+            throw new IllegalArgumentException("tasksPerStep " + tasksPerStep + ", " + batchSizes.length + " batch sizes");
+        }
+        sampling = new Sampling(sampler, tasksPerStep, batchSizes, tasks.stream().map(TaskSpec::name).toList(), seed);
+        readLosses |= sampler.needsLosses();
+        return this;
+    }
+
+    /** Sampled training: draws per task since the start (null in joint training). */
+    public long[] sampledCounts() {
+        return sampling == null ? null : sampling.totals();
+    }
+
+    /** Sampled training: the sampler's current distribution (null in joint training). */
+    public double[] samplerProbabilities() {
+        return sampling == null ? null : sampling.sampler().probabilities(stepsDone);
+    }
+
     /** Where {@link #fit} writes {@code latest.ckpt} (and {@code best.ckpt}); null disables checkpoints. */
     public Trainer checkpointDir(Path dir) {
         this.checkpointDir = dir;
@@ -196,6 +228,9 @@ public final class Trainer implements AutoCloseable {
                 lastVal = Evaluator.evaluate(model, val, spec.evalBatchSize(), lastWeights, step, "val", result.lr(),
                         spec.precision());
                 Report v = lastVal;
+                if (sampling != null) {
+                    sampling.sampler().observeScores(scores(v));
+                }
                 listeners.forEach(l -> l.onReport(v));
                 if (earlyStopping != null) {
                     if (earlyStopping.update(v) && checkpointDir != null) {
@@ -225,19 +260,26 @@ public final class Trainer implements AutoCloseable {
     }
 
     private StepResult trainStep(DeviceData train, List<float[][]> captured) {
-        if (stream == null || stream.size() != train.size()) {
+        if (sampling == null && (stream == null || stream.size() != train.size())) {
             stream = new BatchStream(train.size(), spec.batchSize(), seed, streamEpoch, streamOffset);
         }
         model.train(true);
         StepResult result;
         long step = stepsDone;
         try (PointerScope scope = new PointerScope()) {
-            Batch batch = train.batch(stream.next());
-            result = step(batch, step, stream.epoch(), captured);
+            Batch batch = train.batch(sampling == null ? stream.next() : sampling.next(step, train));
+            result = step(batch, step, sampling == null ? stream.epoch() : 0, captured);
+        }
+        if (sampling != null && sampling.sampler().needsLosses()) {
+            for (int k : sampling.lastDrawn()) {
+                sampling.sampler().observeLoss(step, k, result.losses()[k]);
+            }
         }
         stepsDone++;
-        streamEpoch = stream.epoch();
-        streamOffset = stream.offset();
+        if (sampling == null) {
+            streamEpoch = stream.epoch();
+            streamOffset = stream.offset();
+        }
         return result;
     }
 
@@ -395,6 +437,12 @@ public final class Trainer implements AutoCloseable {
         return all ? null : present;
     }
 
+    /** Per task, a validation score where higher is better: accuracy, else R², else −loss. */
+    private static double[] scores(Report val) {
+        return val.tasks().values().stream().mapToDouble(t -> t.metrics().containsKey("accuracy") ? t.metrics().get("accuracy")
+                : t.metrics().containsKey("r2") ? t.metrics().get("r2") : -t.loss()).toArray();
+    }
+
     private double[] checkFinite(double[] losses, long step) {
         for (int i = 0; i < losses.length; i++) {
             if (!Double.isFinite(losses[i])) {
@@ -415,7 +463,7 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < tasks.size(); i++) {
             TaskMetrics m = new TaskMetrics(tasks.get(i));
             float[][] oc = captured.get(i);
-            m.add(oc[0], oc[1], spec.batchSize());
+            m.add(oc[0], oc[1], oc[0].length / tasks.get(i).outputs());
             double mean = windowCounts[i] == 0 ? Double.NaN : sums[i] / windowCounts[i];
             if (!Double.isFinite(mean) && windowCounts[i] > 0) {
                 throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean
@@ -424,7 +472,7 @@ public final class Trainer implements AutoCloseable {
             out.put(tasks.get(i).name(), new TaskReport(mean, lastWeights[i], m.results()));
         }
         java.util.Arrays.fill(windowCounts, 0);
-        return new Report(step, "train", lr, out);
+        return new Report(step, "train", lr, out, Map.of(), sampling == null ? null : sampling.windowStats(step));
     }
 
     /** Evaluates the current model on a split. */
@@ -442,7 +490,8 @@ public final class Trainer implements AutoCloseable {
             sums = Tensors.toDoubles(windowLossSums);
         }
         TrainerState state = new TrainerState(stepsDone, seed, streamEpoch, streamOffset, balancer.name(), balancer.state(),
-                earlyStopping == null ? null : earlyStopping.state(), sums, windowCounts.clone(), metadata);
+                earlyStopping == null ? null : earlyStopping.state(), sums, windowCounts.clone(), metadata,
+                sampling == null ? null : sampling.state(), sampling == null ? null : sampling.sampler().state());
         CheckpointFile.save(path, model, optimizer, state,
                 balancer instanceof RowAggregator r ? r.tensors() : Map.of());
     }
@@ -482,6 +531,14 @@ public final class Trainer implements AutoCloseable {
             earlyStopping.restore(s.earlyStopping());
         }
         windowCounts = s.windowCounts().clone();
+        if ((sampling == null) != (s.sampling() == null)) {
+            throw new UserInputException("checkpoint '" + path + "' was made with " + (s.sampling() == null ? "joint" : "sampled")
+                    + " training, this run uses " + (sampling == null ? "joint" : "sampled") + " training");
+        }
+        if (sampling != null) {
+            sampling.restore(s.sampling());
+            sampling.sampler().restore(s.samplerState());
+        }
         try (PointerScope scope = new PointerScope()) {
             windowLossSums.copy_(Tensors.vector(s.windowLossSums(), device, torch.ScalarType.Double));
         }

@@ -50,6 +50,36 @@ class MainTest {
         userError(run("quickstart", "--device", "tpu"), "device 'tpu' is not valid");
     }
 
+    /** The sampled-training example runs and its summary reports target vs realised task frequencies. */
+    @Test
+    void sampledExampleRuns(@TempDir Path dir) throws Exception {
+        Outcome o = run("train", "--config", "examples/sampled.yaml", "--set", "train.steps=40", "--set", "train.eval_every=0",
+                "--set", "device=cpu", "--set", "output=" + dir, "-q");
+        assertThat(o.code()).as(o.err()).isZero();
+        String summary = Files.readString(dir.resolve("sampled/summary.json"));
+        assertThat(summary).contains("\"sampling\"").contains("\"target\"").contains("\"realised\"");
+        assertThat(Files.readString(dir.resolve("sampled/metrics.jsonl"))).contains("\"sampling\":{\"probabilities\":");
+    }
+
+    /** Sampler mistakes are named before training starts. */
+    @Test
+    void badSamplerSettings(@TempDir Path dir) {
+        String[] base = {"train", "--config", "examples/sampled.yaml", "--set", "train.steps=5", "--set", "device=cpu",
+            "--set", "output=" + dir, "--set"};
+        userError(run(concat(base, "sampler={type: bogus}")), "sampler.type 'bogus' is not known; allowed: annealed,");
+        userError(run(concat(base, "sampler={type: temperature, temperature: 0}")), "sampler.temperature must be > 0");
+        userError(run(concat(base, "sampler={type: fixed, probabilities: {big: 0.5, mid: 0.2, small: 0.2}}")),
+                "sampler.probabilities sum to 0.8999999999999999; they must sum to 1 (within 1e-6)");
+        userError(run(concat(base, "balancer={type: gradnorm}")), "balancer 'gradnorm' needs every task in every step");
+        userError(run(concat(base, "data.tasks.small.train=0")), "task 'small' has an empty training set");
+    }
+
+    private static String[] concat(String[] a, String last) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = last;
+        return out;
+    }
+
     /** info names the natives and agrees with libtorch about CUDA (CPU natives in CI, GPU natives on a GPU host). */
     @Test
     void infoDescribesTheInstallation() {
