@@ -119,14 +119,14 @@ public final class GradNormToy {
             }
             for (int i = 0; i < t; i++) {
                 for (int r = 0; r < out; r++) {
-                    y[i][e * out + r] = (float) (o.sigmas()[i] * Math.tanh(dot(taskMatrices[i][r], row)));
+                    y[i][e * out + r] = (float) (o.sigmas()[i] * Math.tanh(Vectors.dot(taskMatrices[i][r], row)));
                 }
             }
             if (o.classes() > 0) {
                 int best = 0;
                 double bestValue = Double.NEGATIVE_INFINITY;
                 for (int k = 0; k < o.classes(); k++) {
-                    double v = dot(basis[k], row);
+                    double v = Vectors.dot(basis[k], row);
                     if (v > bestValue) {
                         bestValue = v;
                         best = k;
@@ -153,13 +153,5 @@ public final class GradNormToy {
             }
         }
         return m;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

@@ -35,7 +35,7 @@ public final class MmoeSynthetic {
         double[] u1 = gaussian(rng, d);
         normalise(u1);
         double[] u2 = gaussian(rng, d);
-        double proj = dot(u1, u2);
+        double proj = Vectors.dot(u1, u2);
         for (int i = 0; i < d; i++) {
             u2[i] -= proj * u1[i];
         }
@@ -64,8 +64,8 @@ public final class MmoeSynthetic {
                 row[i] = rng.nextGaussian();
                 x[e * d + i] = (float) row[i];
             }
-            y1[e] = (float) label(dot(w.w1(), row), rng);
-            y2[e] = (float) label(dot(w.w2(), row), rng);
+            y1[e] = (float) label(Vectors.dot(w.w1(), row), rng);
+            y2[e] = (float) label(Vectors.dot(w.w2(), row), rng);
         }
         Map<String, TaskLabels> labels = new LinkedHashMap<>();
         labels.put("y1", new TaskLabels(y1, 1));
@@ -94,17 +94,9 @@ public final class MmoeSynthetic {
     }
 
     private static void normalise(double[] v) {
-        double n = Math.sqrt(dot(v, v));
+        double n = Math.sqrt(Vectors.dot(v, v));
         for (int i = 0; i < v.length; i++) {
             v[i] /= n;
         }
-    }
-
-    static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

@@ -87,25 +87,17 @@ public final class PerTaskSynthetic {
 
     private static float label(TaskKind kind, double[][] w, double[] x, double noise) {
         return switch (kind) {
-            case REGRESSION -> (float) (dot(w[0], x) + noise);
-            case BINARY -> dot(w[0], x) > 0 ? 1f : 0f;
+            case REGRESSION -> (float) (Vectors.dot(w[0], x) + noise);
+            case BINARY -> Vectors.dot(w[0], x) > 0 ? 1f : 0f;
             case CLASSIFICATION -> {
                 int best = 0;
                 for (int c = 1; c < w.length; c++) {
-                    if (dot(w[c], x) > dot(w[best], x)) {
+                    if (Vectors.dot(w[c], x) > Vectors.dot(w[best], x)) {
                         best = c;
                     }
                 }
                 yield best;
             }
         };
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

@@ -30,9 +30,9 @@ class MmoeSyntheticTest {
     void weightVectorsHaveTheRequestedCosine() {
         for (double p : new double[] {1.0, 0.5, 0.0, -0.3}) {
             MmoeSynthetic.Weights w = MmoeSynthetic.weights(100, p, new Rng(7));
-            assertThat(MmoeSynthetic.dot(w.w1(), w.w1())).isCloseTo(1, within(1e-12));
-            assertThat(MmoeSynthetic.dot(w.w2(), w.w2())).isCloseTo(1, within(1e-12));
-            assertThat(MmoeSynthetic.dot(w.w1(), w.w2())).isCloseTo(p, within(1e-12));
+            assertThat(Vectors.dot(w.w1(), w.w1())).isCloseTo(1, within(1e-12));
+            assertThat(Vectors.dot(w.w2(), w.w2())).isCloseTo(1, within(1e-12));
+            assertThat(Vectors.dot(w.w1(), w.w2())).isCloseTo(p, within(1e-12));
         }
     }
 
@@ -55,8 +55,8 @@ class MmoeSyntheticTest {
                 for (int i = 0; i < 100; i++) {
                     row[i] = rng.nextGaussian();
                 }
-                l1[e] = (float) MmoeSynthetic.dot(w.w1(), row);
-                l2[e] = (float) MmoeSynthetic.dot(w.w2(), row);
+                l1[e] = (float) Vectors.dot(w.w1(), row);
+                l2[e] = (float) Vectors.dot(w.w2(), row);
             }
             assertThat(pearson(l1, l2)).as("linear parts, p = %s", p).isCloseTo(p, within(0.03));
             DataSplits d = MmoeSynthetic.generate(100, p, n, 10, 10, 11);

@@ -31,25 +31,30 @@ class ResumeIT {
     }
 
     private static List<double[]> run(long steps, Path resumeFrom, Path saveTo) throws Exception {
-        List<double[]> losses = new ArrayList<>();
         Engine.seed(11);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(16, 16), 0.2), null, null, null),
                 new long[] {6}, DATA.tasks());
              DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
              Trainer t = new Trainer(model, LossBalancers.equal(3), spec(steps), DEVICE, torch.ScalarType.Float, 11)) {
             TestDevice.on(model);
-            if (resumeFrom != null) {
-                t.resume(resumeFrom);
+            return fitFrom(t, train, resumeFrom, saveTo);
+        }
+    }
+
+    /** Resumes from {@code resumeFrom} (if any), fits, saves to {@code saveTo} (if any): each record's task losses. */
+    static List<double[]> fitFrom(Trainer t, DeviceData train, Path resumeFrom, Path saveTo) throws Exception {
+        List<double[]> losses = new ArrayList<>();
+        if (resumeFrom != null) {
+            t.resume(resumeFrom);
+        }
+        t.fit(train, null, List.of(new TrainingListener() {
+            @Override
+            public void onReport(Report r) {
+                losses.add(r.tasks().values().stream().mapToDouble(TaskReport::loss).toArray());
             }
-            t.fit(train, null, List.of(new TrainingListener() {
-                @Override
-                public void onReport(Report r) {
-                    losses.add(r.tasks().values().stream().mapToDouble(TaskReport::loss).toArray());
-                }
-            }));
-            if (saveTo != null) {
-                t.save(saveTo);
-            }
+        }));
+        if (saveTo != null) {
+            t.save(saveTo);
         }
         return losses;
     }

@@ -119,7 +119,6 @@ class SampledTrainingIT {
 
     private static List<double[]> run(long steps, Path resumeFrom, Path saveTo) throws Exception {
         Device device = TestDevice.get();
-        List<double[]> losses = new ArrayList<>();
         Engine.seed(8);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
              DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), device, torch.ScalarType.Float);
@@ -127,19 +126,7 @@ class SampledTrainingIT {
                      null), device, torch.ScalarType.Float, 8)
                      .sampling(TaskSamplers.create("dynamic", Map.of("every", 5), List.of("big", "mid", "small"), SIZES, 8), 2,
                              new int[] {16, 16, 8})) {
-            if (resumeFrom != null) {
-                t.resume(resumeFrom);
-            }
-            t.fit(train, null, List.of(new TrainingListener() {
-                @Override
-                public void onReport(Report r) {
-                    losses.add(r.tasks().values().stream().mapToDouble(TaskReport::loss).toArray());
-                }
-            }));
-            if (saveTo != null) {
-                t.save(saveTo);
-            }
+            return ResumeIT.fitFrom(t, train, resumeFrom, saveTo);
         }
-        return losses;
     }
 }
