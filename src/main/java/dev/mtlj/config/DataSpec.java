@@ -8,7 +8,9 @@ import dev.mtlj.data.DataSplits;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = GradNormToySpec.class, name = "gradnorm-toy"),
     @JsonSubTypes.Type(value = MmoeSyntheticSpec.class, name = "mmoe-synthetic"),
-    @JsonSubTypes.Type(value = PerTaskSyntheticSpec.class, name = "per-task-synthetic")})
+    @JsonSubTypes.Type(value = PerTaskSyntheticSpec.class, name = "per-task-synthetic"),
+    @JsonSubTypes.Type(value = MultiFashionSpec.class, name = "multi-fashion"),
+    @JsonSubTypes.Type(value = CsvSpec.class, name = "csv")})
 public interface DataSpec {
     /** Produces the splits (deterministic in {@code seed}). */
     DataSplits load(long seed);

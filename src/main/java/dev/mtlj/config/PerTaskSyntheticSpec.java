@@ -46,20 +46,11 @@ public record PerTaskSyntheticSpec(@JsonProperty("features") Integer features,
     private static List<PerTaskSynthetic.Task> list(Map<String, Entry> tasks) {
         List<PerTaskSynthetic.Task> out = new ArrayList<>();
         tasks.forEach((name, e) -> {
-            if (e == null || e.kind() == null) {
-                throw new UserInputException("data.tasks." + name + ".kind is required: regression, binary or classification");
+            if (e == null) {
+                throw new UserInputException("data.tasks." + name + " needs {kind, train}");
             }
-            TaskKind kind = switch (e.kind().toLowerCase(Locale.ROOT)) {
-                case "regression" -> TaskKind.REGRESSION;
-                case "binary" -> TaskKind.BINARY;
-                case "classification" -> TaskKind.CLASSIFICATION;
-                default -> throw new UserInputException("data.tasks." + name + ".kind '" + e.kind()
-                        + "' is not valid; allowed: regression, binary, classification");
-            };
-            int classes = e.classes() == null ? 3 : e.classes();
-            if (kind == TaskKind.CLASSIFICATION && (classes < 2 || classes > 10_000)) {
-                throw new UserInputException("data.tasks." + name + ".classes must be in [2, 10000], got " + classes);
-            }
+            TaskKind kind = kind(name, e.kind());
+            int classes = classes(name, kind, e.classes());
             if (e.train() == null || e.train() < 1) {
                 throw new UserInputException("task '" + name + "' has an empty training set (data.tasks." + name + ".train = "
                         + e.train() + "); give it at least 1 example");
@@ -67,6 +58,29 @@ public record PerTaskSyntheticSpec(@JsonProperty("features") Integer features,
             out.add(new PerTaskSynthetic.Task(name, kind, classes, e.train()));
         });
         return out;
+    }
+
+    /** data.tasks.&lt;name&gt;.kind: regression, binary or classification. */
+    static TaskKind kind(String name, String kind) {
+        if (kind == null) {
+            throw new UserInputException("data.tasks." + name + ".kind is required: regression, binary or classification");
+        }
+        return switch (kind.toLowerCase(Locale.ROOT)) {
+            case "regression" -> TaskKind.REGRESSION;
+            case "binary" -> TaskKind.BINARY;
+            case "classification" -> TaskKind.CLASSIFICATION;
+            default -> throw new UserInputException("data.tasks." + name + ".kind '" + kind
+                    + "' is not valid; allowed: regression, binary, classification");
+        };
+    }
+
+    /** data.tasks.&lt;name&gt;.classes (classification; default 3). */
+    static int classes(String name, TaskKind kind, Integer classes) {
+        int c = classes == null ? 3 : classes;
+        if (kind == TaskKind.CLASSIFICATION && (c < 2 || c > 10_000)) {
+            throw new UserInputException("data.tasks." + name + ".classes must be in [2, 10000], got " + c);
+        }
+        return c;
     }
 
     @Override

@@ -61,6 +61,29 @@ class MainTest {
         assertThat(Files.readString(dir.resolve("sampled/metrics.jsonl"))).contains("\"sampling\":{\"probabilities\":");
     }
 
+    /** Tabular data from CSV files with missing labels trains end to end; a malformed file is a user error. */
+    @Test
+    void csvDataTrains(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("a,b,price,clicked\n");
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 120; i++) {
+            double a = r.nextGaussian();
+            double b = r.nextGaussian();
+            csv.append(a).append(',').append(b).append(',').append(i % 4 == 0 ? "" : String.valueOf(2 * a - b)).append(',')
+                    .append(a + b > 0 ? 1 : 0).append('\n');
+        }
+        Files.writeString(dir.resolve("t.csv"), csv);
+        Path cfg = dir.resolve("c.yaml");
+        Files.writeString(cfg, String.join("\n", "name: tab", "device: cpu", "output: " + dir.resolve("runs"),
+                "data: {type: csv, train: " + dir.resolve("t.csv") + ", val: " + dir.resolve("t.csv") + ", test: "
+                        + dir.resolve("t.csv") + ", tasks: {price: {kind: regression}, click: {column: clicked, kind: binary}}}",
+                "train: {steps: 20, batch_size: 16, eval_every: 0}", ""));
+        Outcome o = run("train", "--config", cfg.toString(), "-q");
+        assertThat(o.code()).as(o.err()).isZero();
+        Files.writeString(dir.resolve("t.csv"), "a,b,price,clicked\n1,2,3\n");
+        userError(run("train", "--config", cfg.toString(), "-q"), "line 2: 3 fields, the header has 4");
+    }
+
     /** Sampler mistakes are named before training starts. */
     @Test
     void badSamplerSettings(@TempDir Path dir) {
