@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "mtlj", mixinStandardHelpOptions = true, version = "mtlj 0.1.0",
         description = "Multi-task learning on libtorch: train, evaluate and inspect multi-head models.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, AggregateCommand.class,
-            InfoCommand.class, CommandLine.HelpCommand.class})
+            InfoCommand.class, ReproduceCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
 

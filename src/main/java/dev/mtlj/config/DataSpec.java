@@ -10,7 +10,8 @@ import dev.mtlj.data.DataSplits;
     @JsonSubTypes.Type(value = MmoeSyntheticSpec.class, name = "mmoe-synthetic"),
     @JsonSubTypes.Type(value = PerTaskSyntheticSpec.class, name = "per-task-synthetic"),
     @JsonSubTypes.Type(value = MultiFashionSpec.class, name = "multi-fashion"),
-    @JsonSubTypes.Type(value = CsvSpec.class, name = "csv")})
+    @JsonSubTypes.Type(value = CsvSpec.class, name = "csv"),
+    @JsonSubTypes.Type(value = UwToySpec.class, name = "uw-toy")})
 public interface DataSpec {
     /** Produces the splits (deterministic in {@code seed}). */
     DataSplits load(long seed);

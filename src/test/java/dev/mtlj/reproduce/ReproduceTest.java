@@ -1,0 +1,30 @@
+package dev.mtlj.reproduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mtlj.UserInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReproduceTest {
+    /** Seeded end to end: the same seed writes the same report twice (CPU), with its charts as PNG and SVG. */
+    @Test
+    void quickUwToyIsDeterministicAndCharted(@TempDir Path dir) throws Exception {
+        Path a = Reproduce.run("uw-toy", dir.resolve("a"), true, 3);
+        Path b = Reproduce.run("uw-toy", dir.resolve("b"), true, 3);
+        assertThat(Files.readString(a)).isEqualTo(Files.readString(b)).contains("| ours |").contains("Gal's notebook");
+        for (String f : new String[] {"sigma.png", "sigma.svg", "losses-uw.png", "losses-uw.svg"}) {
+            assertThat(a.getParent().resolve(f)).isNotEmptyFile();
+        }
+        assertThat(Files.readString(a.getParent().resolve("sigma.svg"))).contains("<svg");
+    }
+
+    @Test
+    void unknownNameIsRefused(@TempDir Path dir) {
+        assertThatThrownBy(() -> Reproduce.run("mnist", dir, true, 1)).isInstanceOf(UserInputException.class)
+                .hasMessage("reproduction 'mnist' is not known; allowed: gradnorm-toy, uw-toy, mmoe-synthetic, multi-fashion");
+    }
+}
