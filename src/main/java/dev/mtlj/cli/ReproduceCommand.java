@@ -12,6 +12,9 @@ import picocli.CommandLine.Parameters;
     "Re-run a paper's experiment and write a report (our numbers beside the published ones) with PNG/SVG charts.",
     "NAME: gradnorm-toy, uw-toy, mmoe-synthetic, multi-fashion (needs: sudo apt-get install dataset-fashion-mnist)."})
 final class ReproduceCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "NAME", description = "Which reproduction.")
     String name;
 
@@ -32,14 +35,7 @@ final class ReproduceCommand implements Callable<Integer> {
     public Integer call() {
         Main.quiet(quiet);
         Path report = Reproduce.run(name, output, quick, seed);
-        spec().commandLine().getOut().println("report written to " + report);
+        spec.commandLine().getOut().println("report written to " + report);
         return 0;
-    }
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    private picocli.CommandLine.Model.CommandSpec spec() {
-        return spec;
     }
 }
