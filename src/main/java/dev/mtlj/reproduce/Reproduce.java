@@ -177,6 +177,8 @@ public final class Reproduce {
             Arm b = arm("mmoe-p" + (int) (corr[i] * 10), data,
                     "model: {backbone: {type: mlp, hidden: [16]}, architecture: {type: mmoe, experts: 8}, head: {hidden: [8]}}",
                     train);
+            lossChart(a);
+            lossChart(b);
             sb[i] = (a.metric("y1", "loss") + a.metric("y2", "loss")) / 2;
             mm[i] = (b.metric("y1", "loss") + b.metric("y2", "loss")) / 2;
             md.append(String.format(Locale.ROOT, "| %.1f | %.4f (%.4f, %.4f) | %.4f (%.4f, %.4f) |%n", corr[i], sb[i],
@@ -189,7 +191,8 @@ public final class Reproduce {
         md.append("\nPublished: the paper plots training curves (Fig. 4), no table: MMoE beats shared-bottom, and the gap grows"
                 + " as the correlation falls. One seed here (benchmarks/results/2026-11-23-mmoe-synthetic-30000steps.md has"
                 + " three seeds and their spread, and the 6,000-step run beside it shows that with short training MMoE's gates"
-                + " stay near uniform and it trails shared-bottom). Chart: `loss-vs-correlation.{png,svg}`.\n");
+                + " stay near uniform and it trails shared-bottom). Charts: `loss-vs-correlation.{png,svg}`, training losses per arm"
+                + " `losses-<arm>.{png,svg}` (equal weights: the weights stay 1).\n");
     }
 
     private void multiFashion() throws IOException {
@@ -208,6 +211,8 @@ public final class Reproduce {
         StringBuilder times = new StringBuilder("\nWall time per method (s, not part of the seeded result):");
         Map<String, double[]> plane = new LinkedHashMap<>();
         Map<String, double[][]> leftWeights = new LinkedHashMap<>();
+        Map<String, double[][]> leftLoss = new LinkedHashMap<>();
+        Map<String, double[][]> rightLoss = new LinkedHashMap<>();
         for (var e : methods.entrySet()) {
             Arm a = arm(e.getKey(), "data: {type: multi-fashion}",
                     "model: {backbone: {type: cnn, channels: [16, 32], kernel: 3, batch_norm: true, hidden: [128]}}",
@@ -220,15 +225,20 @@ public final class Reproduce {
             if (!e.getKey().startsWith("stl")) {
                 plane.put(e.getKey(), new double[] {l, r});
                 leftWeights.put(e.getKey(), new double[][] {a.curves().steps(), a.curves().weight().get("left")});
+                leftLoss.put(e.getKey(), new double[][] {a.curves().steps(), a.curves().loss().get("left")});
+                rightLoss.put(e.getKey(), new double[][] {a.curves().steps(), a.curves().loss().get("right")});
             }
         }
         Charts.points(dir.resolve("accuracy-plane"), "Multi-Fashion: test accuracy, left vs right task", "left accuracy",
                 "right accuracy", plane);
         weightChart("weights-left", "Weight of task left over steps (right is its mirror for most methods)", leftWeights);
+        Charts.lines(dir.resolve("losses-left"), "Training loss of task left", "step", "loss", leftLoss, true);
+        Charts.lines(dir.resolve("losses-right"), "Training loss of task right", "step", "loss", rightLoss, true);
         md.append(times).append("\n");
         md.append("\nSingle-task rows: only the trained task's accuracy is meaningful (the other head stays untrained)."
                 + "\n\nPublished: Lin et al. present Multi-Fashion results as Pareto-front plots of the two tasks' accuracies"
                 + " (no table of numbers to set beside ours); the methods here are compared on the same plane in"
-                + " `accuracy-plane.{png,svg}`. Chart of weights: `weights-left.{png,svg}`.\n");
+                + " `accuracy-plane.{png,svg}`. Weights: `weights-left.{png,svg}`; losses: `losses-left.{png,svg}`,"
+                + " `losses-right.{png,svg}`.\n");
     }
 }
