@@ -56,8 +56,9 @@ cp benchmarks/gpu/host/mtlj benchmarks/gpu/host/bench benchmarks/gpu/host/cuda-e
 ./mvnw -B -q -DskipTests install                 # the benchmarks build against the installed mtlj (classes only)
 ./mvnw -B -q -f benchmarks/pom.xml package
 cp benchmarks/target/mtlj-benchmarks.jar "$app/lib/mtlj-benchmarks-$version.jar"
-modules=$(jdeps --multi-release 17 --ignore-missing-deps --print-module-deps "$app"/lib/*.jar 2>/dev/null || true)
-modules="${modules:-java.base},java.xml,java.sql,java.management,java.naming,jdk.unsupported,jdk.zipfs"
+# jdeps over all jars fails on some of them (multi-release/module conflicts), so the list is explicit: java.desktop
+# for XChart's charts, java.xml for Logback, java.sql for Jackson, jdk.unsupported for JavaCPP.
+modules="java.base,java.desktop,java.xml,java.sql,java.management,java.naming,jdk.unsupported,jdk.zipfs"
 if [ "$with_tests" = 1 ]; then
   ./mvnw -B -q -Pgpu -DskipTests test-compile
   ./mvnw -B -q -Pgpu dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$stage/testdeps"
