@@ -42,6 +42,11 @@ public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed")
             throw new UserInputException("data is required, e.g. data: {type: gradnorm-toy}");
         }
         tasks = tasks == null ? Map.of() : Map.copyOf(tasks);
+        tasks.forEach((task, o) -> {
+            if (o != null && o.batchSize() != null && o.batchSize() < 1) {
+                throw new UserInputException("tasks." + task + ".batch_size must be >= 1, got " + o.batchSize());
+            }
+        });
         model = model == null ? ModelSpec.defaults() : model;
         balancer = balancer == null ? Map.of("type", "ew") : new LinkedHashMap<>(balancer);
         train = train == null ? TrainSpec.defaults() : train;

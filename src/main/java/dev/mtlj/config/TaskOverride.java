@@ -12,10 +12,4 @@ import java.util.List;
  * @param batchSize  this task's batch size in sampled training (default train.batch_size)
  */
 public record TaskOverride(@JsonProperty("loss") String loss, @JsonProperty("huber_delta") Double huberDelta,
-                           @JsonProperty("metrics") List<String> metrics, @JsonProperty("batch_size") Integer batchSize) {
-    public TaskOverride {
-        if (batchSize != null && batchSize < 1) {
-            throw new dev.mtlj.UserInputException("tasks.<task>.batch_size must be >= 1, got " + batchSize);
-        }
-    }
-}
+                           @JsonProperty("metrics") List<String> metrics, @JsonProperty("batch_size") Integer batchSize) {}

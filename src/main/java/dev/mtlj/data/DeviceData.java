@@ -100,8 +100,12 @@ public final class DeviceData implements AutoCloseable {
             ys.add(targets.get(k).index_select(0, index));
             ms.add(masks.get(k) == null ? null : masks.get(k).index_select(0, index));
             boolean[] p = present.get(k);
+            if (p == null) {
+                labelled[k] = indices.length;
+                continue;
+            }
             for (int i : indices) {
-                labelled[k] += p == null || p[i] ? 1 : 0;
+                labelled[k] += p[i] ? 1 : 0;
             }
         }
         return new Batch(inputs.index_select(0, index), ys, ms, labelled, indices.length);
@@ -117,8 +121,9 @@ public final class DeviceData implements AutoCloseable {
             ys.add(targets.get(k).narrow(0, from, to - from));
             ms.add(masks.get(k) == null ? null : masks.get(k).narrow(0, from, to - from));
             boolean[] p = present.get(k);
-            for (int i = from; i < to; i++) {
-                labelled[k] += p == null || p[i] ? 1 : 0;
+            labelled[k] = to - from;
+            for (int i = from; p != null && i < to; i++) {
+                labelled[k] -= p[i] ? 0 : 1;
             }
         }
         return new Batch(inputs.narrow(0, from, to - from), ys, ms, labelled, to - from);

@@ -7,7 +7,6 @@ import dev.mtlj.task.TaskKind;
 import dev.mtlj.task.TaskSpec;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -139,7 +138,8 @@ public final class MultiFashion {
             AtomicFiles.write(images, tmp -> write(tmp, new int[] {n, SIDE, SIDE}, px));
             AtomicFiles.write(labels, tmp -> write(tmp, new int[] {n, 2}, lr));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the Multi-Fashion cache in '" + cache + "'", e);
+            throw new UserInputException("cannot write the Multi-Fashion cache in '" + cache + "' (" + e.getMessage()
+                    + "); set data.cache to a writable folder");
         }
         return built;
     }

@@ -52,7 +52,6 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it.increment()) {
                 NamedTensor p = it.access();
                 Tensor registered = new Tensor(register_parameter(safe(p.name().getString()), p.value(), spec.trainable()));
-                registered.retainReference();
                 if (registered.dim() >= 2 || last == null) {
                     last = registered;
                 }
@@ -60,7 +59,10 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             named_buffer_list buffers = script.named_buffers(true);
             for (named_buffer_iterator it = buffers.begin(); it.notEquals(buffers.end()); it.increment()) {
                 NamedTensor b = it.access();
-                new Tensor(register_buffer(safe(b.name().getString()), b.value())).retainReference();
+                register_buffer(safe(b.name().getString()), b.value());
+            }
+            if (last != null) {
+                last.retainReference(); // the one handle kept (GradNorm's last shared layer); the module owns the rest
             }
         }
         if (last == null) {
@@ -128,6 +130,7 @@ public final class TorchScriptBackbone extends Module implements Backbone {
 
     @Override
     public void close() {
+        lastWeight.close();
         script.close();
         super.close();
     }

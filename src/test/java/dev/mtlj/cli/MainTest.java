@@ -95,6 +95,7 @@ class MainTest {
                 "sampler.probabilities sum to 0.8999999999999999; they must sum to 1 (within 1e-6)");
         userError(run(concat(base, "balancer={type: gradnorm}")), "balancer 'gradnorm' needs every task in every step");
         userError(run(concat(base, "data.tasks.small.train=0")), "task 'small' has an empty training set");
+        userError(run(concat(base, "tasks.small.batch_size=0")), "tasks.small.batch_size must be >= 1, got 0");
     }
 
     private static String[] concat(String[] a, String last) {
