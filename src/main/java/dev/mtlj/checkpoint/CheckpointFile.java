@@ -97,6 +97,22 @@ public final class CheckpointFile {
         void save(Path target, AtomicFiles.Writer writer) throws IOException;
     }
 
+    /**
+     * The checkpoint a path names: the file itself, or in a run directory {@code checkpoints/best.ckpt} when
+     * early stopping kept one, else {@code checkpoints/latest.ckpt}.
+     */
+    public static Path resolve(Path fileOrRunDir) {
+        Path c = fileOrRunDir;
+        if (Files.isDirectory(fileOrRunDir)) {
+            Path best = fileOrRunDir.resolve("checkpoints").resolve("best.ckpt");
+            c = Files.exists(best) ? best : fileOrRunDir.resolve("checkpoints").resolve("latest.ckpt");
+        }
+        if (!Files.isRegularFile(c)) {
+            throw new UserInputException("no checkpoint at '" + c + "' (give a run directory or a .ckpt file)");
+        }
+        return c;
+    }
+
     /** Reads only the trainer state (cheap; used to rebuild the model before loading weights). */
     public static TrainerState readState(Path path) {
         try (PointerScope scope = new PointerScope()) {

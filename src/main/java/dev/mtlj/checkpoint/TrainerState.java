@@ -1,6 +1,7 @@
 package dev.mtlj.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mtlj.model.ModelSignature;
 import java.util.Map;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param metadata       opaque JSON of the owning run (its resolved config), may be null
  * @param sampling       sampled training: per-task stream epochs, offsets, window and total draws (else null)
  * @param samplerState   sampled training: the sampler's state (else null)
+ * @param signature      the model's input shape and tasks (null in checkpoints written before it existed)
  */
 public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProperty("seed") long seed,
                            @JsonProperty("stream_epoch") int streamEpoch,
@@ -30,12 +32,13 @@ public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProp
                            @JsonProperty("window_counts") long[] windowCounts,
                            @JsonProperty("metadata") String metadata,
                            @JsonProperty("sampling") double[][] sampling,
-                           @JsonProperty("sampler_state") Map<String, double[]> samplerState) {
+                           @JsonProperty("sampler_state") Map<String, double[]> samplerState,
+                           @JsonProperty("signature") ModelSignature signature) {
     /** A joint-training state. */
     public TrainerState(long stepsDone, long seed, int streamEpoch, int streamOffset, String balancer,
                         Map<String, double[]> balancerState, double[] earlyStopping, double[] windowLossSums,
                         long[] windowCounts, String metadata) {
         this(stepsDone, seed, streamEpoch, streamOffset, balancer, balancerState, earlyStopping, windowLossSums, windowCounts,
-                metadata, null, null);
+                metadata, null, null, null);
     }
 }

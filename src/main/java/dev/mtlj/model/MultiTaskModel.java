@@ -26,6 +26,7 @@ public final class MultiTaskModel extends Module {
     public record Forward(Tensor representation, List<Tensor> outputs) {}
 
     private final List<TaskSpec> tasks;
+    private final long[] exampleShape;
     private final Module trunk;
     private final Sharing sharing;
     private final List<TaskHead> heads = new ArrayList<>();
@@ -34,6 +35,7 @@ public final class MultiTaskModel extends Module {
     private MultiTaskModel(ModelSpec spec, long[] exampleShape, List<TaskSpec> tasks) {
         super("MultiTaskModel");
         this.tasks = List.copyOf(tasks);
+        this.exampleShape = exampleShape.clone();
         if (spec.architecture() instanceof MtanSpec) {
             Mtan mtan = register_module("mtan", new Mtan(spec.backbone(), exampleShape, tasks.size())).retainReference();
             this.trunk = mtan;
@@ -113,6 +115,11 @@ public final class MultiTaskModel extends Module {
 
     public List<TaskSpec> tasks() {
         return tasks;
+    }
+
+    /** The input shape and tasks this model was built for (stored in checkpoints for serving). */
+    public ModelSignature signature() {
+        return ModelSignature.of(exampleShape, tasks);
     }
 
     /** The architecture seam (borrowed). */

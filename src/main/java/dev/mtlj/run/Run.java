@@ -128,9 +128,7 @@ public final class Run {
      * rebuilding data and model from the config stored inside the checkpoint.
      */
     public static Report evaluate(Path checkpointOrDir, String split) {
-        Path ckpt = Files.isDirectory(checkpointOrDir) && Files.exists(checkpointOrDir.resolve("checkpoints/best.ckpt"))
-                ? checkpointOrDir.resolve("checkpoints/best.ckpt")
-                : checkpointIn(checkpointOrDir, "latest.ckpt");
+        Path ckpt = CheckpointFile.resolve(checkpointOrDir);
         String meta = CheckpointFile.readState(ckpt).metadata();
         if (meta == null) {
             throw new UserInputException("checkpoint '" + ckpt + "' carries no run config, so its data and model cannot be rebuilt");

@@ -491,7 +491,8 @@ public final class Trainer implements AutoCloseable {
         }
         TrainerState state = new TrainerState(stepsDone, seed, streamEpoch, streamOffset, balancer.name(), balancer.state(),
                 earlyStopping == null ? null : earlyStopping.state(), sums, windowCounts.clone(), metadata,
-                sampling == null ? null : sampling.state(), sampling == null ? null : sampling.sampler().state());
+                sampling == null ? null : sampling.state(), sampling == null ? null : sampling.sampler().state(),
+                model.signature());
         CheckpointFile.save(path, model, optimizer, state,
                 balancer instanceof RowAggregator r ? r.tensors() : Map.of());
     }
