@@ -1,6 +1,5 @@
 package dev.mtlj.cli;
 
-import dev.mtlj.UserInputException;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.ModelRepository;
@@ -83,9 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             for (String m : models) {
                 Matcher mm = MODEL.matcher(m);
-                if (!mm.matches()) {
-                    throw new UserInputException("--model '" + m + "' is not [NAME[:VERSION][*]=]PATH");
-                }
+                mm.matches(); // always true: without a valid NAME= prefix, all of it is the path
                 Path path = Path.of(mm.group(4));
                 String name = mm.group(1) != null ? mm.group(1) : defaultName(path);
                 repository.load(name, mm.group(2) != null ? mm.group(2) : "1", path, predictorOptions, batching,

@@ -46,16 +46,20 @@ public final class ModelRepository implements AutoCloseable {
      */
     public Served load(String name, String version, Path path, PredictorOptions options, BatchingOptions batching,
                        boolean makeDefault) {
-        if (name == null || !name.matches(NAME)) {
-            throw new UserInputException("model name '" + name + "' is not valid; use letters, digits, '_', '.', '-' (at most 64)");
-        }
-        if (version == null || !version.matches(NAME)) {
-            throw new UserInputException("model version '" + version + "' is not valid; use letters, digits, '_', '.', '-'");
-        }
+        check(name, version);
         Predictor p = Predictor.open(path, options);
         Dispatcher.BatchObserver obs = metrics.batches(name, version);
         Dispatcher d = batching.enabled() ? new DynamicBatcher(p, batching, obs, name + "-" + version)
                 : new DirectDispatcher(p, batching.queueCapacity(), obs);
+        return add(name, version, p, d, batching, makeDefault);
+    }
+
+    /**
+     * Adds an open predictor with a dispatcher of the caller's choosing (e.g. one wrapping the predictor); the
+     * repository then owns both. Report batches to {@code metrics().batches(name, version)} to see them in metrics.
+     */
+    public Served add(String name, String version, Predictor p, Dispatcher d, BatchingOptions batching, boolean makeDefault) {
+        check(name, version);
         Served s = new Served(name, version, p, d, batching);
         Served old;
         synchronized (this) {
@@ -69,6 +73,15 @@ public final class ModelRepository implements AutoCloseable {
             release(old);
         }
         return s;
+    }
+
+    private static void check(String name, String version) {
+        if (name == null || !name.matches(NAME)) {
+            throw new UserInputException("model name '" + name + "' is not valid; use letters, digits, '_', '.', '-' (at most 64)");
+        }
+        if (version == null || !version.matches(NAME)) {
+            throw new UserInputException("model version '" + version + "' is not valid; use letters, digits, '_', '.', '-'");
+        }
     }
 
     /** Unloads one version (null: every version) of a model; unknown names or versions are {@link NotFoundException}s. */

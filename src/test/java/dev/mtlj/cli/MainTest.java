@@ -50,6 +50,17 @@ class MainTest {
         userError(run("quickstart", "--device", "tpu"), "device 'tpu' is not valid");
     }
 
+    /** mtlj serve refuses bad models and settings before it listens. */
+    @Test
+    void serveBadInput(@TempDir Path dir) throws Exception {
+        userError(run("serve", "--model", dir.resolve("none").toString()), "model path '" + dir.resolve("none") + "' does not exist");
+        userError(run("serve", "--model", "bad name!=" + dir), "model path 'bad name!=" + dir + "' does not exist");
+        userError(run("serve", "--model", dir.toString(), "--max-batch-size", "0"), "max batch size must be >= 1, got 0");
+        userError(run("serve", "--model", dir.toString(), "--port", "70000"), "port must be 0..65535, got 70000");
+        userError(run("serve", "--model", dir.toString(), "--device", "gpu"), "device 'gpu' is not valid");
+        userError(run("serve", "--model", dir.toString()), "no checkpoint at");
+    }
+
     /** The sampled-training example runs and its summary reports target vs realised task frequencies. */
     @Test
     void sampledExampleRuns(@TempDir Path dir) throws Exception {
@@ -149,7 +160,7 @@ class MainTest {
 
     @Test
     void helpOnEachCommand() {
-        for (String cmd : new String[] {"quickstart", "train", "eval", "aggregate"}) {
+        for (String cmd : new String[] {"quickstart", "train", "eval", "aggregate", "serve"}) {
             Outcome o = run(cmd, "--help");
             assertThat(o.code()).isZero();
             assertThat(o.out()).contains("Usage: mtlj " + cmd);

@@ -1,0 +1,336 @@
+package dev.mtlj.serve.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlj.serve.BatchModel;
+import dev.mtlj.serve.BatchingOptions;
+import dev.mtlj.serve.DynamicBatcher;
+import dev.mtlj.serve.ModelRepository;
+import dev.mtlj.serve.Predictions;
+import dev.mtlj.serve.Predictor;
+import dev.mtlj.serve.PredictorOptions;
+import dev.mtlj.serve.ServedRun;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The v2 HTTP server on an ephemeral port of 127.0.0.1, serving the shared trained run as two versions. */
+class InferenceServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PredictorOptions CPU = PredictorOptions.defaults().withDevice("cpu");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static InferenceServer server;
+    private static Predictor reference;
+    private static String base;
+
+    record Reply(int status, JsonNode body, String text) {}
+
+    @BeforeAll
+    static void start() {
+        ModelRepository repo = new ModelRepository();
+        repo.load("toy", "1", ServedRun.dir(), CPU, BatchingOptions.defaults(), false);
+        repo.load("toy", "2", ServedRun.dir(), CPU, BatchingOptions.disabled(16), false);
+        server = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 64 * 1024, 32, 5, true));
+        base = "http://127.0.0.1:" + server.port();
+        reference = Predictor.open(ServedRun.dir(), CPU);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        reference.close();
+    }
+
+    static Reply get(String path) throws Exception {
+        return reply(HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    static Reply post(String path, String body) throws Exception {
+        return post(base, path, body);
+    }
+
+    static Reply post(String at, String path, String body) throws IOException, InterruptedException {
+        return reply(HTTP.send(HttpRequest.newBuilder(URI.create(at + path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static Reply reply(HttpResponse<String> r) {
+        JsonNode body;
+        try {
+            body = r.body().isEmpty() || r.body().startsWith("#") ? null : JSON.readTree(r.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        return new Reply(r.statusCode(), body, r.body());
+    }
+
+    static ObjectNode request(float[] x, int rows, String... outputs) {
+        ObjectNode req = JSON.createObjectNode();
+        req.put("id", "r-1");
+        ObjectNode in = req.putArray("inputs").addObject();
+        in.put("name", "input").put("datatype", "FP32");
+        in.putArray("shape").add(rows).add(x.length / rows);
+        ArrayNode data = in.putArray("data");
+        for (float v : x) {
+            data.add(v);
+        }
+        if (outputs.length > 0) {
+            ArrayNode outs = req.putArray("outputs");
+            for (String o : outputs) {
+                outs.addObject().put("name", o);
+            }
+        }
+        return req;
+    }
+
+    static float[] input(long seed, int rows) {
+        Random rnd = new Random(seed);
+        float[] x = new float[rows * 250];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    static float[] data(JsonNode output) {
+        float[] out = new float[output.get("data").size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = output.get("data").get(i).floatValue();
+        }
+        return out;
+    }
+
+    @Test
+    void healthMetadataAndVersions() throws Exception {
+        assertThat(get("/v2/health/live").body().get("live").asBoolean()).isTrue();
+        assertThat(get("/v2/health/ready").status()).isEqualTo(200);
+        Reply meta = get("/v2/models/toy");
+        assertThat(meta.status()).isEqualTo(200);
+        assertThat(meta.body().get("versions").toString()).isEqualTo("[\"1\",\"2\"]");
+        assertThat(meta.body().get("platform").asText()).isEqualTo("mtlj");
+        assertThat(meta.body().get("inputs").get(0).toString())
+                .isEqualTo("{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,250]}");
+        assertThat(meta.body().get("outputs").findValuesAsText("name")).containsExactly("y1", "y2", "cls");
+        assertThat(meta.body().get("outputs").get(2).get("shape").toString()).isEqualTo("[-1,3]");
+        assertThat(get("/v2/models/toy/versions/1").status()).isEqualTo(200);
+        assertThat(get("/v2/models/toy/ready").body().get("ready").asBoolean()).isTrue();
+        assertThat(get("/v2/models/toy/versions/2/ready").status()).isEqualTo(200);
+        assertThat(get("/v2").body().get("extensions").toString()).contains("classification");
+    }
+
+    @Test
+    void inferReturnsThePredictorsOutputsAndHonoursOutputsAndTopK() throws Exception {
+        float[] x = input(1, 3);
+        Predictions expected = reference.predict(x, 3, null);
+        for (String path : List.of("/v2/models/toy/infer", "/v2/models/toy/versions/1/infer", "/v2/models/toy/versions/2/infer")) {
+            Reply r = post(path, request(x, 3).toString());
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            assertThat(r.body().get("id").asText()).isEqualTo("r-1");
+            assertThat(r.body().get("model_version").asText()).isEqualTo(path.contains("/1/") ? "1" : "2"); // default: highest
+            JsonNode outs = r.body().get("outputs");
+            assertThat(outs.findValuesAsText("name")).containsExactly("y1", "y2", "cls");
+            assertThat(outs.get(2).get("shape").toString()).isEqualTo("[3,3]");
+            assertThat(data(outs.get(2))).containsExactly(expected.task("cls").values(), within(1e-5f));
+            assertThat(data(outs.get(0))).containsExactly(expected.task("y1").values(), within(1e-4f));
+        }
+        ObjectNode topk = request(x, 3, "cls");
+        ((ObjectNode) topk.get("outputs").get(0)).putObject("parameters").put("classification", 2);
+        Reply r = post("/v2/models/toy/infer", topk.toString());
+        JsonNode cls = r.body().get("outputs").get(0);
+        assertThat(r.body().get("outputs").size()).isEqualTo(1);
+        assertThat(cls.get("datatype").asText()).isEqualTo("BYTES");
+        assertThat(cls.get("shape").toString()).isEqualTo("[3,2]");
+        String best = cls.get("data").get(0).asText(); // "probability:class" of row 0's most likely class
+        assertThat(Integer.parseInt(best.substring(best.indexOf(':') + 1))).isEqualTo(expected.task("cls").label(0));
+        assertThat(Float.parseFloat(best.substring(0, best.indexOf(':'))))
+                .isCloseTo(expected.task("cls").row(0)[expected.task("cls").label(0)], within(1e-5f));
+        // nested data is read row-major like flat data
+        ObjectNode nested = request(input(1, 1), 1);
+        ArrayNode flat = (ArrayNode) nested.get("inputs").get(0).get("data");
+        ArrayNode row = JSON.createArrayNode().addAll(flat);
+        ((ObjectNode) nested.get("inputs").get(0)).putArray("data").add(row);
+        assertThat(data(post("/v2/models/toy/infer", nested.toString()).body().get("outputs").get(2)))
+                .containsExactly(expected.slice(0, 1, null).task("cls").values(), within(1e-5f));
+    }
+
+    @Test
+    void everyBadRequestGetsItsOwn4xxWithAJsonError() throws Exception {
+        String ok = request(input(2, 1), 1).toString();
+        expectError(post("/v2/models/toy/infer", "{\"inputs\": [{"), 400, "malformed JSON");
+        expectError(post("/v2/models/toy/infer", ""), 400, "body is empty");
+        expectError(post("/v2/models/toy/infer", "[1,2]"), 400, "must be a JSON object");
+        expectError(post("/v2/models/toy/infer", ok.replace("\"shape\":[1,250]", "\"shape\":[1,249]")), 400,
+                "inputs[0].shape [1, 249] does not fit this model; expected [B, 250]");
+        expectError(post("/v2/models/toy/infer", ok.replace("\"shape\":[1,250]", "\"shape\":[2,250]")), 400,
+                "inputs[0].data holds 250 values; shape [2, 250] needs 500");
+        expectError(post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[\"abc\",")), 400,
+                "inputs[0].data: value 0 is \"abc\", not a number");
+        expectError(post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[NaN,")), 400, "malformed JSON");
+        expectError(post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[1e39,")), 400,
+                "is not a finite float32");
+        expectError(post("/v2/models/toy/infer", ok.replace("\"FP32\"", "\"BYTES\"")), 400, "datatype 'BYTES' is not allowed");
+        expectError(post("/v2/models/toy/infer", ok.replace("\"name\":\"input\"", "\"name\":\"x\"")), 400,
+                "unknown input 'x'");
+        expectError(post("/v2/models/toy/infer", request(input(2, 1), 1, "y9").toString()), 400,
+                "unknown output 'y9'; outputs (tasks): [y1, y2, cls]");
+        ObjectNode topk = request(input(2, 1), 1, "y1");
+        ((ObjectNode) topk.get("outputs").get(0)).putObject("parameters").put("classification", 2);
+        expectError(post("/v2/models/toy/infer", topk.toString()), 400, "on a classification task; 'y1' is regression");
+        expectError(post("/v2/models/nope/infer", ok), 404, "model 'nope' is not loaded; models: [toy]");
+        expectError(post("/v2/models/toy/versions/7/infer", ok), 404, "has no version '7'");
+        expectError(get("/v2/models/toy/infer"), 405, "method GET is not allowed");
+        expectError(get("/v3/anything"), 404, "no route GET /v3/anything");
+        expectError(post("/v2/models/toy/infer", request(input(3, 300), 300).toString()), 413,
+                "larger than 65536 bytes");
+        assertThat(post("/v2/models/toy/infer", ok).status()).isEqualTo(200); // and the server is fine
+    }
+
+    private static void expectError(Reply r, int status, String message) {
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
+        assertThat(r.body().get("error").asText()).contains(message);
+        assertThat(r.text()).doesNotContain("at dev.mtlj", "Exception");
+    }
+
+    @Test
+    void concurrentClientsEachGetTheirOwnResult() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> jobs = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            jobs.add(pool.submit(() -> {
+                for (int k = 0; k < 12; k++) {
+                    int rows = 1 + (thread + k) % 3;
+                    float[] x = input(100L * thread + k, rows);
+                    Reply r = post("/v2/models/toy/versions/1/infer", request(x, rows, "cls").toString());
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(data(r.body().get("outputs").get(0)))
+                            .containsExactly(reference.predict(x, rows, List.of("cls")).task("cls").values(), within(1e-5f));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : jobs) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        String metrics = get("/metrics").text();
+        assertThat(metrics).contains("mtlj_inference_requests_total{code=\"200\",model=\"toy\",version=\"1\"}")
+                .contains("mtlj_inference_batch_size_bucket{model=\"toy\",version=\"1\",le=\"1.0\"}")
+                .contains("mtlj_inference_queue_depth{model=\"toy\",version=\"1\"} 0.0")
+                .contains("mtlj_inference_request_duration_seconds_count{model=\"toy\",version=\"1\"}");
+    }
+
+    /** A predictor wrapper that can be held inside its forward pass, to fill a queue on purpose. */
+    static final class Held implements BatchModel {
+        final Predictor inner;
+        volatile CountDownLatch entered = new CountDownLatch(1);
+        volatile CountDownLatch release = new CountDownLatch(1);
+
+        Held(Predictor inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void check(float[] flat, int rows, Collection<String> tasks) {
+            inner.check(flat, rows, tasks);
+        }
+
+        @Override
+        public Predictions predict(float[] flat, int rows, Collection<String> tasks) {
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return inner.predict(flat, rows, tasks);
+        }
+    }
+
+    @Test
+    void overloadGives503AndRecoversAndShutdownDrainsRequestsInFlight() throws Exception {
+        ModelRepository repo = new ModelRepository();
+        Predictor p = Predictor.open(ServedRun.dir(), CPU);
+        Held held = new Held(p);
+        BatchingOptions small = new BatchingOptions(true, 4, 0, 1);
+        repo.add("held", "1", p, new DynamicBatcher(held, small, repo.metrics().batches("held", "1"), "held"), small, true);
+        InferenceServer s = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false));
+        String at = "http://127.0.0.1:" + s.port();
+        String body = request(input(5, 1), 1).toString();
+        try {
+            CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> call(at, body));
+            assertThat(held.entered.await(10, TimeUnit.SECONDS)).isTrue(); // in the forward pass
+            CompletableFuture<Reply> queued = CompletableFuture.supplyAsync(() -> call(at, body));
+            for (int i = 0; i < 1000 && repo.get("held", "1").dispatcher().depth() < 1; i++) {
+                Thread.sleep(10); // until the second request holds the one queue slot
+            }
+            assertThat(repo.get("held", "1").dispatcher().depth()).isEqualTo(1);
+            expectError(post(at, "/v2/models/held/infer", body), 503, "overloaded: 1 requests already queued");
+            expectError(post(at, "/v2/repository/models/held/unload", ""), 403, "model control is off");
+            held.release.countDown();
+            assertThat(running.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(queued.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(post(at, "/v2/models/held/infer", body).status()).isEqualTo(200); // recovered
+            assertThat(reply(HTTP.send(HttpRequest.newBuilder(URI.create(at + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())).text())
+                    .contains("mtlj_inference_requests_total{code=\"503\",model=\"held\",version=\"1\"}");
+            // graceful shutdown: a request held in its forward pass still gets its answer
+            held.entered = new CountDownLatch(1);
+            held.release = new CountDownLatch(1);
+            CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(() -> call(at, body));
+            assertThat(held.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread closer = new Thread(s::close);
+            closer.start();
+            Thread.sleep(100);
+            held.release.countDown();
+            assertThat(inFlight.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+            closer.join(20_000);
+            assertThat(closer.isAlive()).isFalse();
+        } finally {
+            held.release.countDown();
+            s.close();
+        }
+    }
+
+    private static Reply call(String at, String body) {
+        try {
+            return post(at, "/v2/models/held/infer", body);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void modelControlLoadsAndUnloadsWithoutRestart() throws Exception {
+        String path = ServedRun.dir().toString().replace("\\", "\\\\");
+        Reply load = post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"" + path + "\", \"version\": \"3\"}}");
+        assertThat(load.status()).as(load.text()).isEqualTo(200);
+        assertThat(get("/v2/models/extra/versions/3/ready").status()).isEqualTo(200);
+        assertThat(post("/v2/repository/index", "{}").body().findValuesAsText("name")).contains("extra", "toy");
+        expectError(post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"/no/such/run\"}}"), 400,
+                "does not exist");
+        assertThat(post("/v2/repository/models/extra/unload", "").status()).isEqualTo(200);
+        expectError(get("/v2/models/extra"), 404, "model 'extra' is not loaded");
+    }
+}
