@@ -179,6 +179,7 @@ public final class Predictor implements AutoCloseable, BatchModel {
         shape[0] = rows;
         System.arraycopy(sig.inputShape(), 0, shape, 1, shape.length - 1);
         float[] host;
+        Engine.adoptThreads();
         try (InferenceMode guard = new InferenceMode(); PointerScope scope = new PointerScope()) {
             Tensor x = Tensors.upload(Tensor.create(flat, shape), device, net.dtype());
             List<Tensor> outs = net.forward(x);
