@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -149,25 +148,12 @@ class PredictorTest {
             for (int i = 0; i < 20; i++) {
                 predictor.predict(x, 4, null);
             }
-            long before = liveHandles();
+            long before = dev.mtlj.testing.Handles.live();
             for (int i = 0; i < 300; i++) {
                 predictor.predict(x, 4, i % 2 == 0 ? null : Set.of("cls"));
             }
-            assertThat(liveHandles()).isEqualTo(before);
+            assertThat(dev.mtlj.testing.Handles.live()).isEqualTo(before);
         }
-    }
-
-    static long liveHandles() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Pointer.deallocateReferences();
-        }
-        return Pointer.totalCount();
     }
 
     /** Task names of a signature, for AssertJ's extracting. */

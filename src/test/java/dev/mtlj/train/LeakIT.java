@@ -9,35 +9,18 @@ import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.testing.Handles;
 import dev.mtlj.testing.TinyProblem;
 import dev.mtlj.testing.TestDevice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 /** Training steps, logging and evaluations leave no native handle behind (JavaCPP's live-pointer count). */
 class LeakIT {
-    /**
-     * JavaCPP's count is process-wide: unreachable handles of earlier tests may be freed by the GC at any time.
-     * Collect and drain the deallocation queue first, so the count is of reachable handles only.
-     */
-    private static long liveHandles() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Pointer.deallocateReferences();
-        }
-        return Pointer.totalCount();
-    }
-
     @Test
     void liveNativeHandlesStayConstantAcrossSteps() {
         Device device = TestDevice.get();
@@ -55,7 +38,7 @@ class LeakIT {
                 @Override
                 public void onStep(StepResult r) {
                     if (r.step() == 60 || r.step() == 299) {
-                        counts.put(r.step(), liveHandles());
+                        counts.put(r.step(), Handles.live());
                     }
                 }
             }));
