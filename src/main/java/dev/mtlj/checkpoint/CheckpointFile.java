@@ -86,7 +86,7 @@ public final class CheckpointFile {
                 }
                 root.save_to(tmp.toString());
             } catch (RuntimeException e) {
-                throw new IOException("could not write checkpoint " + target + ": " + firstLine(e), e);
+                throw new IOException("could not write checkpoint " + target + ": " + dev.mtlj.engine.NativeErrors.cause(e), e);
             }
         });
     }
@@ -127,7 +127,7 @@ public final class CheckpointFile {
             if (e instanceof UserInputException u) {
                 throw u;
             }
-            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + firstLine(e), e);
+            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + dev.mtlj.engine.NativeErrors.cause(e), e);
         }
     }
 
@@ -158,7 +158,7 @@ public final class CheckpointFile {
             if (e instanceof UserInputException u) {
                 throw u;
             }
-            throw new UserInputException("checkpoint '" + path + "' could not be loaded into this model: " + firstLine(e), e);
+            throw new UserInputException("checkpoint '" + path + "' could not be loaded into this model: " + dev.mtlj.engine.NativeErrors.cause(e), e);
         }
     }
 
@@ -183,10 +183,5 @@ public final class CheckpointFile {
             }
         }
         return out;
-    }
-
-    static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.lines().findFirst().orElse(m);
     }
 }

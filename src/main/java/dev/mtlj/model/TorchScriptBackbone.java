@@ -4,7 +4,6 @@ import dev.mtlj.UserInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
@@ -43,7 +42,7 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             script = torch.load(path.toString());
         } catch (RuntimeException e) {
             throw new UserInputException("model.backbone.path '" + spec.path() + "' is not a loadable TorchScript file ("
-                    + firstLine(e) + "); write it with torch.jit.save(torch.jit.script(net), path)");
+                    + dev.mtlj.engine.NativeErrors.cause(e) + "); write it with torch.jit.save(torch.jit.script(net), path)");
         }
         script.retainReference();
         Tensor last = null;
@@ -92,7 +91,7 @@ public final class TorchScriptBackbone extends Module implements Backbone {
                 throw u;
             }
             throw new UserInputException("the torchscript backbone '" + path + "' rejects examples of shape "
-                    + Arrays.toString(exampleShape) + " (batch " + Arrays.toString(batch) + "): " + firstLine(e));
+                    + Arrays.toString(exampleShape) + " (batch " + Arrays.toString(batch) + "): " + dev.mtlj.engine.NativeErrors.cause(e));
         } finally {
             script.train(wasTraining);
         }
@@ -137,19 +136,5 @@ public final class TorchScriptBackbone extends Module implements Backbone {
 
     private static String safe(String name) {
         return name.replace('.', '_');
-    }
-
-    /** libtorch's first message line; for TorchScript interpreter errors the last one, which names the cause. */
-    private static String firstLine(RuntimeException e) {
-        String m = e.getMessage();
-        if (m == null) {
-            return e.getClass().getSimpleName();
-        }
-        List<String> lines = m.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        if (lines.isEmpty()) {
-            return e.getClass().getSimpleName();
-        }
-        return lines.get(0).startsWith("The following operation failed in the TorchScript interpreter")
-                ? lines.get(lines.size() - 1) : lines.get(0);
     }
 }

@@ -244,10 +244,4 @@ public final class Predictor implements AutoCloseable, BatchModel {
             lock.writeLock().unlock();
         }
     }
-
-    static String firstLine(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
-    }
 }

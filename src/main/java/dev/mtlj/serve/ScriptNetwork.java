@@ -45,7 +45,7 @@ final class ScriptNetwork implements Network {
             script = torch.load(file.toString());
         } catch (RuntimeException e) {
             throw new UserInputException("model '" + file + "' is neither an mtlj checkpoint nor a loadable TorchScript file ("
-                    + Predictor.firstLine(e) + ")");
+                    + dev.mtlj.engine.NativeErrors.cause(e) + ")");
         }
         script.retainReference();
         ModelSignature sig;
@@ -86,7 +86,7 @@ final class ScriptNetwork implements Network {
                     false).readValue(json.toFile(), ModelSignature.class);
         } catch (IOException e) {
             Throwable c = e.getCause() instanceof UserInputException u ? u : e;
-            throw new UserInputException("signature '" + json + "' is not valid: " + Predictor.firstLine(c), e);
+            throw new UserInputException("signature '" + json + "' is not valid: " + dev.mtlj.engine.NativeErrors.cause(c), e);
         }
     }
 
@@ -110,7 +110,7 @@ final class ScriptNetwork implements Network {
                 throw u;
             }
             throw new UserInputException("TorchScript model '" + path + "' rejects examples of shape "
-                    + Arrays.toString(signature.inputShape()) + ": " + Predictor.firstLine(e));
+                    + Arrays.toString(signature.inputShape()) + ": " + dev.mtlj.engine.NativeErrors.cause(e));
         }
     }
 
