@@ -35,12 +35,12 @@ public final class DeviceData implements AutoCloseable {
         for (int i = 0; i < data.exampleShape().length; i++) {
             shape[i + 1] = data.exampleShape()[i];
         }
-        inputs = onDevice(Tensor.create(data.features(), shape), dtype);
+        inputs = onDevice(Tensors.host(data.features(), shape), dtype);
         for (TaskSpec t : tasks) {
             TaskLabels l = data.labels().get(t.name());
             Tensor host = t.kind() == TaskKind.REGRESSION
-                    ? Tensor.create(l.values(), size, l.width())
-                    : Tensor.create(l.values(), size);
+                    ? Tensors.host(l.values(), size, l.width())
+                    : Tensors.host(l.values(), size);
             torch.ScalarType type = t.kind() == TaskKind.CLASSIFICATION ? torch.ScalarType.Long : dtype;
             boolean[] rows = new boolean[size];
             float[] mask = new float[size];
@@ -56,7 +56,7 @@ public final class DeviceData implements AutoCloseable {
                 host = marked; // −1 (missing) survives the cast to int64
             }
             targets.add(onDevice(host, type));
-            masks.add(complete ? null : onDevice(Tensor.create(mask, size), dtype));
+            masks.add(complete ? null : onDevice(Tensors.host(mask, size), dtype));
             present.add(complete ? null : rows);
         }
     }
@@ -92,7 +92,7 @@ public final class DeviceData implements AutoCloseable {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = indices[i];
         }
-        Tensor index = Tensors.upload(Tensor.create(idx, idx.length), device, torch.ScalarType.Long);
+        Tensor index = Tensors.upload(Tensors.host(idx, idx.length), device, torch.ScalarType.Long);
         List<Tensor> ys = new ArrayList<>(targets.size());
         List<Tensor> ms = new ArrayList<>(targets.size());
         int[] labelled = new int[targets.size()];

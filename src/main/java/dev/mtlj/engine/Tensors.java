@@ -3,6 +3,7 @@ package dev.mtlj.engine;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /** Copies between tensors and Java arrays. Temporaries land in the caller's PointerScope. */
@@ -27,7 +28,33 @@ public final class Tensors {
 
     /** A 1-D tensor of {@code values} on {@code device} with {@code dtype}; no host wait on CUDA ({@link #upload}). */
     public static Tensor vector(double[] values, Device device, torch.ScalarType dtype) {
-        return upload(Tensor.create(values, values.length), device, dtype);
+        return upload(host(values, values.length), device, dtype);
+    }
+
+    /*
+     * Host tensors from Java arrays with one bulk copy (JNI array region = memcpy). The presets' Tensor.create
+     * copies element by element through an indexer: 16,000 floats took 8 µs that way (a served batch of 64).
+     */
+
+    /** A new host float tensor of {@code shape} holding {@code values} (row-major). */
+    public static Tensor host(float[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Float), null);
+        t.data_ptr_float().put(values);
+        return t;
+    }
+
+    /** A new host double tensor of {@code shape} holding {@code values} (row-major). */
+    public static Tensor host(double[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Double), null);
+        t.data_ptr_double().put(values);
+        return t;
+    }
+
+    /** A new host int64 tensor of {@code shape} holding {@code values} (row-major). */
+    public static Tensor host(long[] values, long... shape) {
+        Tensor t = torch.empty(shape, new TensorOptions(torch.ScalarType.Long), null);
+        t.data_ptr_long().put(values);
+        return t;
     }
 
     /**

@@ -165,7 +165,7 @@ public final class Ple extends Module implements Sharing {
         for (int j = 0; j < ms; j++) {
             idx[mk + j] = (long) tasks * mk + j;
         }
-        return Tensor.create(idx, idx.length).to(like.device(), torch.ScalarType.Long);
+        return dev.mtlj.engine.Tensors.host(idx, idx.length).to(like.device(), torch.ScalarType.Long);
     }
 
     private Tensor gateInput(Tensor representation, Tensor x, int k) {

@@ -9,12 +9,12 @@ final class Rows {
 
     /** A [T, 1] column on the rows' device and dtype, for row-wise scaling. */
     static Tensor column(double[] v, Tensor like) {
-        return Tensor.create(v, v.length, 1).to(like.device(), like.scalar_type());
+        return dev.mtlj.engine.Tensors.host(v, v.length, 1).to(like.device(), like.scalar_type());
     }
 
     /** A [T] vector on the rows' device and dtype. */
     static Tensor vector(double[] v, Tensor like) {
-        return Tensor.create(v, v.length).to(like.device(), like.scalar_type());
+        return dev.mtlj.engine.Tensors.host(v, v.length).to(like.device(), like.scalar_type());
     }
 
     static double[] ones(int n) {

@@ -181,7 +181,7 @@ public final class Predictor implements AutoCloseable, BatchModel {
         float[] host;
         Engine.adoptThreads();
         try (InferenceMode guard = new InferenceMode(); PointerScope scope = new PointerScope()) {
-            Tensor x = Tensors.upload(Tensor.create(flat, shape), device, net.dtype());
+            Tensor x = Tensors.upload(Tensors.host(flat, shape), device, net.dtype());
             List<Tensor> outs = net.forward(x);
             TensorVector parts = new TensorVector();
             for (int i : wanted) {
