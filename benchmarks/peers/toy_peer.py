@@ -67,7 +67,8 @@ def main():
     elif method == "famo":
         famo = Famo(2)
     elif method != "ew":
-        raise SystemExit(f"unknown method '{method}' (ew, mgda, pcgrad, cagrad, nashmtl, famo)")
+        print(f"toy_peer.py: unknown method '{method}' (ew, mgda, pcgrad, cagrad, nashmtl, famo)", file=sys.stderr)
+        sys.exit(2)
 
     def step():
         f = toy(x)

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "workloads.h"
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
       std::printf("RESULT cpp %s %d %.6f\n", o.workload.c_str(), r, ms);
       std::fflush(stdout);
     }
+  } catch (const std::invalid_argument& e) {  // an unknown workload: a usage error
+    std::fprintf(stderr, "mtlj-native-bench: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mtlj-native-bench %s: %s\n", o.workload.c_str(), e.what());
     return 1;

@@ -58,18 +58,23 @@ public final class PeerStep {
         int warmup = 50;
         int steps = 100;
         int repeats = 5;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--device" -> device = args[++i];
-                case "--bf16" -> bf16 = true;
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
-                case "--steps" -> steps = Integer.parseInt(args[++i]);
-                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
-                default -> workload = args[i];
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--device" -> device = args[++i];
+                    case "--bf16" -> bf16 = true;
+                    case "--threads" -> threads = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--steps" -> steps = Integer.parseInt(args[++i]);
+                    case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                    default -> workload = args[i];
+                }
             }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            workload = null; // a missing or non-numeric option value: print the usage below
         }
-        if (workload == null || !(TRAINING.containsKey(workload) || workload.matches("infer-b(1|64)|op-add"))) {
+        if (workload == null || !(TRAINING.containsKey(workload) || workload.matches("infer-b(1|64)|op-add")) || threads < 1
+                || warmup < 0 || steps < 1 || repeats < 1) {
             System.err.println("usage: PeerStep WORKLOAD [--device D] [--bf16] [--threads N] [--warmup N] [--steps N]"
                     + " [--repeats N]; workloads: " + new java.util.TreeSet<>(TRAINING.keySet()) + ", infer-b1, infer-b64, op-add");
             System.exit(2);

@@ -33,8 +33,13 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class ToyMethods {
     static final double LOWER = 0.000005;
+    static final List<String> METHODS = List.of("ew", "mgda", "pcgrad", "cagrad", "nashmtl", "famo");
 
     public static void main(String[] args) {
+        if (args.length < 1 || !METHODS.contains(args[0]) || (args.length > 1 && !args[1].matches("[1-9][0-9]*"))) {
+            System.err.println("usage: ToyMethods METHOD [STEPS>0]; METHOD: " + String.join(", ", METHODS));
+            System.exit(2);
+        }
         String method = args[0];
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         Engine.configureThreads(1);
