@@ -101,10 +101,7 @@ def main():
         rt = ratio(w, "java", "cpp-tuned")
         cell = lambda x: "–" if x is None else f"{x[0]:.3f} [{x[1]:.3f}–{x[2]:.3f}]"
         targets, met = [], []
-        if a.device != "cpu":
-            w_target = False
-        else:
-            w_target = True
+        w_target = a.device == "cpu"  # the targets are CPU targets
         if w in CPP_TARGET and w_target:
             targets.append("C++ ≤ 1.05")
             met.append(rc is not None and rc[0] <= 1.05 and (rt is None or rt[0] <= 1.05))
