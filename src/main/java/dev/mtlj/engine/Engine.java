@@ -114,6 +114,11 @@ public final class Engine {
         return device.is_cuda();
     }
 
+    /** The CPU device (cached; for host copies on hot paths, without parsing a spec each time). */
+    public static Device cpu() {
+        return cached("cpu");
+    }
+
     private static Device cached(String name) {
         return DEVICES.computeIfAbsent(name, n -> {
             Device d = new Device(n);

@@ -12,7 +12,7 @@ public final class Tensors {
 
     /** All elements, row-major, as float (copies to the host; synchronises with the device). */
     public static float[] toFloats(Tensor t) {
-        Tensor host = t.detach().to(Engine.device(DeviceSpec.parse("cpu")), torch.ScalarType.Float).contiguous();
+        Tensor host = t.detach().to(Engine.cpu(), torch.ScalarType.Float).contiguous();
         float[] out = new float[(int) host.numel()];
         host.data_ptr_float().get(out);
         return out;
@@ -20,7 +20,7 @@ public final class Tensors {
 
     /** All elements, row-major, as double (copies to the host; synchronises with the device). */
     public static double[] toDoubles(Tensor t) {
-        Tensor host = t.detach().to(Engine.device(DeviceSpec.parse("cpu")), torch.ScalarType.Double).contiguous();
+        Tensor host = t.detach().to(Engine.cpu(), torch.ScalarType.Double).contiguous();
         double[] out = new double[(int) host.numel()];
         host.data_ptr_double().get(out);
         return out;

@@ -43,7 +43,7 @@ public final class ToyMethods {
         String method = args[0];
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         Engine.configureThreads(1);
-        Device cpu = Engine.device(dev.mtlj.engine.DeviceSpec.parse("cpu"));
+        Device cpu = Engine.cpu();
         String registry = method.equals("nashmtl") ? "nash-mtl" : method;
         LossBalancer balancer = LossBalancers.create(registry, Map.of(),
                 new BalancerContext(List.of("f1", "f2"), List.of(true, true), 1e-3, 42));

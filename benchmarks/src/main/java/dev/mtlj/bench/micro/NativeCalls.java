@@ -37,7 +37,7 @@ public class NativeCalls {
     @Setup(Level.Trial)
     public void setUp() {
         Engine.configureThreads(1);
-        cpu = Engine.device(dev.mtlj.engine.DeviceSpec.parse("cpu"));
+        cpu = Engine.cpu();
         a = torch.ones(1);
         b = torch.ones(1);
         four = torch.ones(4).to(torch.ScalarType.Double);
