@@ -12,7 +12,7 @@ final class Aggregation {
     }
 
     /** The step's Gramian, checked: a non-finite entry is an error naming it, never aggregated. */
-    static double[][] gramian(BalanceInput in) {
+    static double[][] gramian(GramianInput in) {
         double[][] h = in.gramian();
         Mat.requireFinite(h, "Gramian");
         return h;

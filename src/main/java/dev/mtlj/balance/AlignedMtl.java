@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Aligned-MTL: D. Senushkin, N. Patakin, A. Kuznetsov, A. Konushin, "Independent Component Alignment for
@@ -13,7 +12,7 @@ import java.util.Set;
  * gives B = I (torchjd). Preference p = 1 (LibMTL's scale = canonical; torchjd's default 1/T is ×1/T). Heads h = 1.
  * {@code aligned-mtl-ub} uses the representation Gramian.
  */
-public final class AlignedMtl implements LossBalancer {
+public final class AlignedMtl implements GramianWeighting {
     private static final double EPS_F32 = 1.1920929e-7;
     private final boolean upperBound;
 
@@ -27,12 +26,17 @@ public final class AlignedMtl implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(upperBound ? Need.GRAMIAN_REPRESENTATION : Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Space space() {
+        return upperBound ? Space.REPRESENTATION : Space.SHARED_PARAMETERS;
+    }
+
+    @Override
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         Mat.Eigen e = Mat.eigen(h);

@@ -15,9 +15,4 @@ public record Balance(double[] weights, double[] headWeights, Map<String, Object
         headWeights = headWeights.clone();
         extras = Map.copyOf(extras);
     }
-
-    /** A loss-weighting answer: heads get the same weights as the shared parameters. */
-    public static Balance lossWeights(double[] w) {
-        return new Balance(w, w, Map.of());
-    }
 }

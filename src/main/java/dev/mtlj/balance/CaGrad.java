@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * CAGrad, conflict-averse gradient descent: B. Liu, X. Liu, X. Jin, P. Stone, Q. Liu, "Conflict-Averse Gradient
@@ -16,18 +15,40 @@ import java.util.Set;
  * (LibMTL's default and the official NYUv2 code), 1+c (official toy). Native u (Σu = 1 + λ);
  * canonical T·u/rescale (κ = T); heads h = 1.
  */
-public final class CaGrad implements LossBalancer {
+public final class CaGrad implements GramianWeighting {
+    /** The factor the direction is divided by: 1 (the paper's formula), 1 + c² or 1 + c. */
+    public enum Rescale {
+        NONE("none"),
+        ONE_PLUS_C_SQUARED("1+c^2"),
+        ONE_PLUS_C("1+c");
+
+        private final String configName;
+
+        Rescale(String configName) {
+            this.configName = configName;
+        }
+
+        double factor(double c) {
+            return switch (this) {
+                case NONE -> 1;
+                case ONE_PLUS_C_SQUARED -> 1 + c * c;
+                case ONE_PLUS_C -> 1 + c;
+            };
+        }
+
+        @Override
+        public String toString() {
+            return configName;
+        }
+    }
+
     private final double c;
     private final double rescale;
     private double[] warm;
 
-    public CaGrad(double c, String rescale) {
+    public CaGrad(double c, Rescale rescale) {
         this.c = c;
-        this.rescale = switch (rescale) {
-            case "1+c^2" -> 1 + c * c;
-            case "1+c" -> 1 + c;
-            default -> 1;
-        };
+        this.rescale = rescale.factor(c);
     }
 
     @Override
@@ -36,12 +57,12 @@ public final class CaGrad implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] raw = Aggregation.gramian(in);
         int t = raw.length;
         Map<String, Object> extras = new LinkedHashMap<>();

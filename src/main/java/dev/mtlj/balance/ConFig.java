@@ -1,7 +1,6 @@
 package dev.mtlj.balance;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * ConFIG: Q. Liu, M. Chu, N. Thuerey, "ConFIG: Towards Conflict-free Training of Physics Informed Neural Networks",
@@ -11,19 +10,19 @@ import java.util.Set;
  * the Gramian: with Ĥ the unit rows' Gramian and y = Ĥ⁺1, ‖v‖² = yᵀĤy and w_j = s·y_j/(‖v‖·‖g_j‖) where
  * s = Σ_i ‖g_i‖(Ĥy)_i/‖v‖. Native = canonical (p = 1); heads h = 1.
  */
-public final class ConFig implements LossBalancer {
+public final class ConFig implements GramianWeighting {
     @Override
     public String name() {
         return "config";
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         double[] n = new double[t];

@@ -13,7 +13,7 @@ import java.util.Set;
  * training stream's. τ = 2. State: the running sums of the current epoch and the last two epoch means.
  * (The Nash-MTL/FAMO repositories' 25-iteration windows are a different variant, not this.)
  */
-public final class Dwa implements LossBalancer {
+public final class Dwa implements LossWeighting {
     private final double tau;
     private final int t;
     private double[] sums;
@@ -34,12 +34,17 @@ public final class Dwa implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         Mat.requireFinite(in.losses(), "loss");
         if (in.epoch() != epoch) {
             if (count > 0) {
@@ -55,7 +60,7 @@ public final class Dwa implements LossBalancer {
             sums[i] += in.losses()[i];
         }
         count++;
-        return Balance.lossWeights(w);
+        return Weights.of(w);
     }
 
     /** Weights from the two previous epoch means (ones until two epochs have completed). */
@@ -78,10 +83,14 @@ public final class Dwa implements LossBalancer {
         return Mat.scale(e, t / z);
     }
 
-    /** Seeds the history directly (standalone use: the last two epoch means, oldest first). */
-    void history(double[] older, double[] newer) {
-        prev2 = older.clone();
-        prev1 = newer.clone();
+    /** Standalone use: the history's last two rows are the two previous epochs' mean losses (older first). */
+    @Override
+    public void startFrom(double[][] history) {
+        if (history.length < 2) {
+            throw new dev.mtlj.UserInputException("dwa needs the mean losses of the two previous epochs: give \"history\" two rows");
+        }
+        prev2 = history[history.length - 2].clone();
+        prev1 = history[history.length - 1].clone();
     }
 
     @Override

@@ -7,13 +7,13 @@ import java.util.Set;
  * Equal weighting (EW): minimise Σ_i L_i, so w_i = 1 (LibMTL's EW code; torchjd's {@code Sum}).
  * Needs nothing beyond one backward pass; stateless.
  */
-public final class EqualWeighting implements LossBalancer {
-    private final Balance balance;
+public final class EqualWeighting implements LossWeighting {
+    private final Weights weights;
 
     public EqualWeighting(int tasks) {
         double[] ones = new double[tasks];
         Arrays.fill(ones, 1.0);
-        balance = Balance.lossWeights(ones);
+        weights = Weights.of(ones);
     }
 
     /** Constant weights: an absent task simply contributes no term. */
@@ -28,13 +28,18 @@ public final class EqualWeighting implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
+    }
+
+    @Override
+    public Set<Signal> signals() {
         return Set.of();
     }
 
     @Override
-    public Balance balance(BalanceInput input) {
-        return balance;
+    public Weights weigh(LossInput input) {
+        return weights;
     }
 
     @Override

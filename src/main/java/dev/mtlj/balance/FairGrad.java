@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * FairGrad: H. Ban, K. Ji, "Fair Resource Allocation in Multi-Task Learning", ICML 2024.
@@ -12,7 +11,7 @@ import java.util.Set;
  * network backpropagates Σ w_i L_i (heads h = w, as LibMTL). Native = canonical. No solution when 0 lies in the
  * gradients' hull: w = 0, flagged.
  */
-public final class FairGrad implements LossBalancer {
+public final class FairGrad implements GramianWeighting {
     private final double alpha;
     private double[] last;
 
@@ -26,12 +25,12 @@ public final class FairGrad implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         Bargaining.Solution s = Bargaining.solve(h, alpha, last);
         Map<String, Object> extras = new LinkedHashMap<>();

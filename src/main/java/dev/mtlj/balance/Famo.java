@@ -14,7 +14,7 @@ import java.util.Set;
  * (lr β = 0.025, L2 decay γ = 0.001, as LibMTL and the official NYUv2 runs). One backward plus one forward per step.
  * Not usable when a step holds a single task.
  */
-public final class Famo implements LossBalancer {
+public final class Famo implements LossWeighting {
     private final double[] logits;
     private final double minLoss;
     private final double eps = 1e-8;
@@ -34,12 +34,17 @@ public final class Famo implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES, Need.POST_STEP_LOSSES);
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES, Signal.POST_STEP_LOSSES);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         double[] l = in.losses();
         Mat.requireFinite(l, "loss");
         int t = l.length;
@@ -62,7 +67,7 @@ public final class Famo implements LossBalancer {
             w[i] = t * c * z[i] / (l[i] - minLoss + eps);
         }
         pre = l.clone();
-        return new Balance(w, w, Map.of("z", z.clone(), "logits", logits.clone()));
+        return new Weights(w, Map.of("z", z.clone(), "logits", logits.clone()));
     }
 
     @Override

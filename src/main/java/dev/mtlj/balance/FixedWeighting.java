@@ -8,8 +8,8 @@ import java.util.Set;
  * Fixed user weights: minimise Σ_i c_i L_i with w = c exactly as given (no renormalisation).
  * Weights must be finite and non-negative. Stateless.
  */
-public final class FixedWeighting implements LossBalancer {
-    private final Balance balance;
+public final class FixedWeighting implements LossWeighting {
+    private final Weights result;
     private final double[] weights;
 
     public FixedWeighting(double[] weights) {
@@ -19,7 +19,7 @@ public final class FixedWeighting implements LossBalancer {
             }
         }
         this.weights = weights.clone();
-        this.balance = Balance.lossWeights(weights);
+        this.result = Weights.of(weights);
     }
 
     /** Constant weights: an absent task simply contributes no term. */
@@ -34,13 +34,18 @@ public final class FixedWeighting implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
+    }
+
+    @Override
+    public Set<Signal> signals() {
         return Set.of();
     }
 
     @Override
-    public Balance balance(BalanceInput input) {
-        return balance;
+    public Weights weigh(LossInput input) {
+        return result;
     }
 
     @Override

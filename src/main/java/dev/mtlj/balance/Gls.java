@@ -10,19 +10,24 @@ import java.util.Set;
  * w_i = (Π L)^{1/T}/(T L_i) (native = canonical; LibMTL returns L_i/(T ΠL) instead, not the effective weight).
  * Losses must be positive. Stateless.
  */
-public final class Gls implements LossBalancer {
+public final class Gls implements LossWeighting {
     @Override
     public String name() {
         return "gls";
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         double[] l = in.losses();
         int t = l.length;
         double logMean = 0;
@@ -37,6 +42,6 @@ public final class Gls implements LossBalancer {
         for (int i = 0; i < t; i++) {
             w[i] = g / (t * l[i]);
         }
-        return Balance.lossWeights(w);
+        return Weights.of(w);
     }
 }

@@ -21,7 +21,24 @@ import java.util.Set;
  * heads unweighted. Defaults: α = 1.5 (paper, NYUv2; its toy used 0.12), Adam on w with the network's lr.
  * State: w, L(0), optimizer moments.
  */
-public final class GradNorm implements LossBalancer {
+public final class GradNorm implements LossWeighting {
+    /** How the weights are updated from the GradNorm loss's gradient. */
+    public enum Optimizer {
+        ADAM("adam"),
+        SGD("sgd");
+
+        private final String configName;
+
+        Optimizer(String configName) {
+            this.configName = configName;
+        }
+
+        @Override
+        public String toString() {
+            return configName;
+        }
+    }
+
     private final double alpha;
     private final double[] w;
     private final ParameterAdam adam;
@@ -31,12 +48,12 @@ public final class GradNorm implements LossBalancer {
     /**
      * @param alpha asymmetry α
      * @param lr    weight learning rate
-     * @param sgd   plain gradient descent on w instead of Adam
+     * @param optimizer Adam, or plain gradient descent on w
      */
-    public GradNorm(int tasks, double alpha, double lr, boolean sgd) {
+    public GradNorm(int tasks, double alpha, double lr, Optimizer optimizer) {
         this.alpha = alpha;
         this.w = Mat.fill(tasks, 1.0);
-        this.adam = sgd ? null : new ParameterAdam(tasks, lr, 0);
+        this.adam = optimizer == Optimizer.SGD ? null : new ParameterAdam(tasks, lr, 0);
         this.sgdLr = lr;
     }
 
@@ -46,12 +63,17 @@ public final class GradNorm implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES, Need.LAST_SHARED_NORMS);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES, Signal.LAST_SHARED_NORMS);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         double[] l = in.losses();
         double[] n = in.lastSharedNorms();
         Mat.requireFinite(l, "loss");
@@ -104,12 +126,13 @@ public final class GradNorm implements LossBalancer {
         extras.put("l_grad", lGrad);
         extras.put("targets", target);
         extras.put("norms", n.clone());
-        return new Balance(used, used, extras);
+        return new Weights(used, extras);
     }
 
-    /** Sets L(0) directly (standalone use and tests). */
-    void initialLosses(double[] l0) {
-        initial = l0.clone();
+    /** Standalone use: L(0) is the history's first row. */
+    @Override
+    public void startFrom(double[][] history) {
+        initial = history[0].clone();
     }
 
     /** The weights the next step will use. */

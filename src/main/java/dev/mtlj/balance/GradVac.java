@@ -3,7 +3,6 @@ package dev.mtlj.balance;
 import dev.mtlj.random.Rng;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Gradient Vaccine: Z. Wang, Y. Tsvetkov, O. Firat, Y. Cao, "Gradient Vaccine: Investigating and Improving
@@ -16,7 +15,7 @@ import java.util.Set;
  * clamped to ±(1 − 1e-6); zero rows are skipped. Native = canonical (sum); heads h = 1. State: φ̂ (T×T).
  * Per-layer groups (LibMTL's group_type 1, 2) are not offered: they need one Gramian per group.
  */
-public final class GradVac implements LossBalancer {
+public final class GradVac implements GramianWeighting {
     private final double beta;
     private final long seed;
     private double[][] target;
@@ -32,12 +31,12 @@ public final class GradVac implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         if (target == null) {

@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * IMTL-G, impartial gradient weighting: L. Liu et al., "Towards Impartial Multi-task Learning", ICLR 2021.
@@ -13,7 +12,7 @@ import java.util.Set;
  * Weights may be negative. Native Σα = 1; canonical T·α (κ = T); heads h = 1. Default: shared parameters; the
  * paper computes it on the shared feature ({@code imtl-g-ub}).
  */
-public final class ImtlG implements LossBalancer {
+public final class ImtlG implements GramianWeighting {
     private final boolean upperBound;
 
     public ImtlG(boolean upperBound) {
@@ -26,12 +25,17 @@ public final class ImtlG implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(upperBound ? Need.GRAMIAN_REPRESENTATION : Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Space space() {
+        return upperBound ? Space.REPRESENTATION : Space.SHARED_PARAMETERS;
+    }
+
+    @Override
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         double[] n = new double[t];

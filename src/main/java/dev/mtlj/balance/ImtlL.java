@@ -11,7 +11,7 @@ import java.util.Set;
  * (native = canonical). ∂/∂s_i = e^{s_i} L_i − 1, so the fixed point scales every loss to 1. s has its own Adam
  * (default lr = the network's), no weight decay, clamped to [−20, 20]. State: s and Adam moments.
  */
-public final class ImtlL implements LossBalancer {
+public final class ImtlL implements LossWeighting {
     private final LearnedVector s;
     private final int tasks;
 
@@ -26,12 +26,17 @@ public final class ImtlL implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         Mat.requireFinite(in.losses(), "loss");
         double[] w = new double[tasks];
         double[] g = new double[tasks];
@@ -40,7 +45,7 @@ public final class ImtlL implements LossBalancer {
             g[i] = w[i] * in.losses()[i] - 1;
         }
         s.step(g);
-        return Balance.lossWeights(w);
+        return Weights.of(w);
     }
 
     @Override

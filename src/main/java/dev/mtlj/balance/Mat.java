@@ -13,18 +13,13 @@ final class Mat {
     private Mat() {}
 
     /**
-     * ojAlgo prints a hardware-profile banner on System.out when it first initialises; that would corrupt
-     * machine-readable output ({@code mtlj aggregate} prints JSON). Initialise it once with System.out muted.
+     * ojAlgo prints a hardware-profile banner on System.out the first time it initialises, which would corrupt
+     * machine-readable output ({@code mtlj aggregate} prints JSON). Its own switch, the system property
+     * {@code shut.up.ojAlgo}, turns the banner off; set it unless the user set it.
      */
     static void initOjAlgo() {
-        synchronized (System.class) {
-            java.io.PrintStream out = System.out;
-            try {
-                System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-                org.ojalgo.OjAlgoUtils.ENVIRONMENT.toString();
-            } finally {
-                System.setOut(out);
-            }
+        if (System.getProperty("shut.up.ojAlgo") == null) {
+            System.setProperty("shut.up.ojAlgo", "true");
         }
     }
 

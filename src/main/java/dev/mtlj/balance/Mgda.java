@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * MGDA and MGDA-UB: O. Sener, V. Koltun, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS 2018.
@@ -15,11 +14,30 @@ import java.util.Set;
  * the raw gradients; both agree for {@code none}). Native Σα = 1; canonical w_i = T·α_i/ν_i (κ = T); heads h = 1.
  * {@code mgda-ub} takes the Gramian of gradients w.r.t. the shared representation (one trunk backward) instead.
  */
-public final class Mgda implements LossBalancer {
-    private final String normalization;
+public final class Mgda implements GramianWeighting {
+    /** The gradient normalisation ν of the official code. */
+    public enum Normalization {
+        NONE("none"),
+        L2("l2"),
+        LOSS("loss"),
+        LOSS_PLUS("loss+");
+
+        private final String configName;
+
+        Normalization(String configName) {
+            this.configName = configName;
+        }
+
+        @Override
+        public String toString() {
+            return configName;
+        }
+    }
+
+    private final Normalization normalization;
     private final boolean upperBound;
 
-    public Mgda(String normalization, boolean upperBound) {
+    public Mgda(Normalization normalization, boolean upperBound) {
         this.normalization = normalization;
         this.upperBound = upperBound;
     }
@@ -30,23 +48,32 @@ public final class Mgda implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        Need g = upperBound ? Need.GRAMIAN_REPRESENTATION : Need.GRAMIAN_SHARED;
-        return normalization.startsWith("loss") ? Set.of(g, Need.LOSS_VALUES) : Set.of(g);
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Space space() {
+        return upperBound ? Space.REPRESENTATION : Space.SHARED_PARAMETERS;
+    }
+
+    @Override
+    public boolean readsLosses() {
+        return normalization == Normalization.LOSS || normalization == Normalization.LOSS_PLUS;
+    }
+
+    @Override
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         double[] nu = new double[t];
         for (int i = 0; i < t; i++) {
             double norm = Math.sqrt(Math.max(h[i][i], 0));
             nu[i] = switch (normalization) {
-                case "l2" -> norm;
-                case "loss" -> in.losses()[i];
-                case "loss+" -> in.losses()[i] * norm;
-                default -> 1.0;
+                case L2 -> norm;
+                case LOSS -> in.losses()[i];
+                case LOSS_PLUS -> in.losses()[i] * norm;
+                case NONE -> 1.0;
             };
             if (!(nu[i] > 0) || h[i][i] == 0) {
                 nu[i] = 1.0;

@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Nash-MTL: A. Navon, A. Shamsian, I. Achituve, H. Maron, K. Kawaguchi, G. Chechik, E. Fetaya, "Multi-Task Learning
@@ -16,7 +15,7 @@ import java.util.Set;
  * {@code max_norm} (default 1, 0 = off), as LibMTL and the official code do; logged weights are the effective
  * α·min(1, max_norm/‖d‖) (scale-free: native = canonical). Heads h = 1 (torchjd's convention; the references use α).
  */
-public final class NashMtl implements LossBalancer {
+public final class NashMtl implements GramianWeighting {
     private final double maxNorm;
     private final int every;
     private double[] alpha;
@@ -32,12 +31,12 @@ public final class NashMtl implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         Map<String, Object> extras = new LinkedHashMap<>();

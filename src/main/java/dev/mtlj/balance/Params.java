@@ -4,6 +4,7 @@ import dev.mtlj.UserInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Reads a balancer's config parameters with defaults, validating each with a message naming it. */
 public final class Params {
@@ -16,7 +17,7 @@ public final class Params {
         for (String k : values.keySet()) {
             if (!allowed.contains(k)) {
                 throw new UserInputException("balancer." + k + " is not a parameter of '" + method + "'; allowed: "
-                        + (allowed.isEmpty() ? "(none)" : String.join(", ", new java.util.TreeSet<>(allowed))));
+                        + (allowed.isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(allowed))));
             }
         }
     }
@@ -41,13 +42,19 @@ public final class Params {
         return (int) d;
     }
 
-    public String choice(String key, String dflt, List<String> allowed) {
+    /** One of an enum's constants, matched by its {@code toString()} (the name configs use). */
+    public <E extends Enum<E>> E choice(String key, E dflt, E[] allowed) {
         Object v = values.get(key);
-        String s = v == null ? dflt : String.valueOf(v);
-        if (!allowed.contains(s)) {
-            throw new UserInputException("balancer." + key + " of '" + method + "' must be one of " + allowed + ", got '" + s + "'");
+        if (v == null) {
+            return dflt;
         }
-        return s;
+        for (E e : allowed) {
+            if (e.toString().equals(String.valueOf(v))) {
+                return e;
+            }
+        }
+        throw new UserInputException("balancer." + key + " of '" + method + "' must be one of " + List.of(allowed)
+                + ", got '" + v + "'");
     }
 
     public Object raw(String key) {

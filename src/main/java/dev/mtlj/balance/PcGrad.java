@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import dev.mtlj.random.Rng;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * PCGrad: T. Yu, S. Kumar, A. Gupta, S. Levine, K. Hausman, C. Finn, "Gradient Surgery for Multi-Task Learning",
@@ -14,7 +13,7 @@ import java.util.Set;
  * (torchjd; LibMTL shuffles all T indices and adds 1e-8). Orders come from (seed, step). Native = canonical
  * (sum of projected rows); heads h = 1.
  */
-public final class PcGrad implements LossBalancer {
+public final class PcGrad implements GramianWeighting {
     private final long seed;
 
     public PcGrad(long seed) {
@@ -27,12 +26,12 @@ public final class PcGrad implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
         Rng rng = Rng.derived(seed ^ 0x5043L, in.step());
         int t = h.length;

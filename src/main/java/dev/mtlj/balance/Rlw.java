@@ -10,7 +10,7 @@ import java.util.Set;
  * <p>Each step draws z ~ N(0, I_T) and uses softmax(z) (native Σw = 1); canonical weights are T·softmax(z) (κ = T).
  * Draws come from (seed, step), so a resumed run repeats them. Stateless; one backward.
  */
-public final class Rlw implements LossBalancer {
+public final class Rlw implements LossWeighting {
     private final int t;
     private final long seed;
 
@@ -25,18 +25,23 @@ public final class Rlw implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
+    }
+
+    @Override
+    public Set<Signal> signals() {
         return Set.of();
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Weights weigh(LossInput in) {
         Rng rng = Rng.derived(seed ^ 0x524c57L, in.step());
         double[] z = new double[t];
         for (int i = 0; i < t; i++) {
             z[i] = rng.nextGaussian();
         }
-        return Balance.lossWeights(softmaxTimesT(z));
+        return Weights.of(softmaxTimesT(z));
     }
 
     static double[] softmaxTimesT(double[] z) {

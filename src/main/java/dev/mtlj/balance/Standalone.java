@@ -1,16 +1,15 @@
 package dev.mtlj.balance;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Apply any balancer to a given Jacobian, outside training: what a method does to your gradients, and a way to
- * check mtlj against other implementations (methods.md §8.8).
+ * Applies any balancer to a given Jacobian, outside training: what a method does to your gradients, and a way to
+ * check mtlj against other implementations (docs/methods.md, "Standalone use").
  *
  * <p>Rows of {@code jacobian} are the task gradients g_i in task order. Stateful methods run one step from their
- * documented initial state; {@code history} (oldest first) supplies DWA's epoch means (its last two rows) and
- * GradNorm's L(0) (its first row); GradNorm reads n_i = ‖g_i‖ (the rows are taken as gradients w.r.t. the layer it
- * balances on). The output is on the canonical scale unless {@code nativeScale}: canonical = κ·native.
+ * documented initial state; {@code history} (oldest first) primes methods that keep a loss history (DWA's epoch
+ * means, GradNorm's L(0)); a loss weighting that reads last-shared-layer norms takes n_i = ‖g_i‖ (the rows are read as
+ * gradients w.r.t. the layer it balances on). The output is on the canonical scale unless {@code nativeScale}.
  */
 public final class Standalone {
     /**
@@ -20,58 +19,92 @@ public final class Standalone {
      */
     public record Result(double[] weights, double[] direction, Map<String, Object> extras) {}
 
-    private static final Set<String> KAPPA_T = Set.of("rlw", "famo", "mgda", "mgda-ub", "cagrad", "imtl-g", "imtl-g-ub",
-            "upgrad", "dualproj", "moco");
-
     private Standalone() {}
 
-    /** The factor κ with canonical = κ·native for method {@code name} and T tasks (methods.md §8.2). */
-    public static double kappa(String name, int tasks) {
-        return KAPPA_T.contains(name) ? tasks : 1;
-    }
-
     /**
-     * Least-squares effective weights w = H⁺(Jd) of a direction that is not an exact combination of the rows
-     * (methods.md §8.3): {@code jd} holds ⟨g_i, d⟩.
+     * Least-squares effective weights w = H⁺(Jd) of a direction that need not be an exact combination of the rows
+     * (docs/methods.md, "Effective weights"): {@code jd} holds ⟨g_i, d⟩.
      */
     public static double[] leastSquaresWeights(double[][] gramian, double[] jd) {
         return Mat.pinvSolve(gramian, jd, 1e-12);
     }
 
-    public static Result apply(LossBalancer method, double[][] jacobian, double[] losses, double[][] history, boolean nativeScale) {
+    /**
+     * One step of {@code method} on {@code jacobian}.
+     *
+     * @param losses  task losses (required by methods that read them)
+     * @param history loss history for methods that keep one, else null
+     * @param seed    seeds libtorch's generator before a row aggregator runs (GradDrop draws from it)
+     */
+    public static Result apply(Balancer method, double[][] jacobian, double[] losses, double[][] history,
+            boolean nativeScale, long seed) {
+        if (method.readsLosses() && losses == null) {
+            throw new dev.mtlj.UserInputException("method '" + method.name() + "' needs \"losses\" (one per task)");
+        }
         int t = jacobian.length;
         for (double[] row : jacobian) {
             if (row.length != jacobian[0].length) {
                 throw new IllegalArgumentException("jacobian rows must all have the same length");
             }
         }
+        return method.accept(new Balancer.Visitor<>() {
+            @Override
+            public Result lossWeighting(LossWeighting m) {
+                if (history != null && history.length > 0) {
+                    m.startFrom(history);
+                }
+                double[][] h = gramian(jacobian);
+                double[] norms = new double[t];
+                for (int i = 0; i < t; i++) {
+                    norms[i] = Math.sqrt(h[i][i]);
+                }
+                Weights w = m.weigh(new LossInput(0, 0, losses, norms, null));
+                return combine(m, jacobian, w.values(), w.extras(), nativeScale);
+            }
+
+            @Override
+            public Result gramianWeighting(GramianWeighting m) {
+                refuseHistory(m, history);
+                Balance b = m.weigh(new GramianInput(0, 0, gramian(jacobian), losses));
+                return combine(m, jacobian, b.weights(), b.extras(), nativeScale);
+            }
+
+            @Override
+            public Result rowAggregator(RowAggregator m) {
+                refuseHistory(m, history);
+                return RowStandalone.apply(m, jacobian, losses, nativeScale, seed);
+            }
+        });
+    }
+
+    /** H = JJᵀ, summed in row order. */
+    static double[][] gramian(double[][] jacobian) {
+        int t = jacobian.length;
         double[][] h = new double[t][t];
-        double[] norms = new double[t];
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < t; j++) {
                 h[i][j] = Mat.dot(jacobian[i], jacobian[j]);
             }
-            norms[i] = Math.sqrt(h[i][i]);
         }
+        return h;
+    }
+
+    private static void refuseHistory(Balancer m, double[][] history) {
         if (history != null && history.length > 0) {
-            if (method instanceof Dwa dwa && history.length >= 2) {
-                dwa.history(history[history.length - 2], history[history.length - 1]);
-            }
-            if (method instanceof GradNorm gn) {
-                gn.initialLosses(history[0]);
-            }
+            throw new dev.mtlj.UserInputException("method '" + m.name() + "' keeps no loss history; leave \"history\" out");
         }
-        Balance b = method.balance(new BalanceInput(0, 0, losses, h, norms));
-        double[] w = b.weights();
-        if (nativeScale) {
-            w = Mat.scale(w, 1 / kappa(method.name(), t));
-        }
+    }
+
+    private static Result combine(Balancer m, double[][] jacobian, double[] weights, Map<String, Object> extras,
+            boolean nativeScale) {
+        int t = jacobian.length;
+        double[] w = nativeScale ? Mat.scale(weights, 1 / m.nativeScale().kappa(t)) : weights;
         double[] d = new double[jacobian[0].length];
         for (int i = 0; i < t; i++) {
             for (int k = 0; k < d.length; k++) {
                 d[k] += w[i] * jacobian[i][k];
             }
         }
-        return new Result(w, d, b.extras());
+        return new Result(w, d, extras);
     }
 }

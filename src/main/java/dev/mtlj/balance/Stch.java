@@ -13,7 +13,7 @@ import java.util.Set;
  * ℓ_i = log(L_i/z_i + 1e-20) (max-stabilised), effective w_i = T·softmax(ℓ/μ)_i/L_i. Native = canonical; heads h = w.
  * Defaults W = 4 (LibMTL), μ = 1. State: the nadir accumulators and z.
  */
-public final class Stch implements LossBalancer {
+public final class Stch implements LossWeighting {
     private final int warmup;
     private final double mu;
     private double[] nadirSum;
@@ -32,12 +32,17 @@ public final class Stch implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         double[] l = in.losses();
         int t = l.length;
         for (int i = 0; i < t; i++) {
@@ -56,7 +61,7 @@ public final class Stch implements LossBalancer {
             for (int i = 0; i < t; i++) {
                 w[i] = 1 / (l[i] + 1e-20);
             }
-            return Balance.lossWeights(w);
+            return Weights.of(w);
         }
         if (nadir == null) {
             nadir = Mat.scale(nadirSum, 1.0 / nadirCount);
@@ -75,7 +80,7 @@ public final class Stch implements LossBalancer {
         for (int i = 0; i < t; i++) {
             w[i] = t * (ell[i] / z) / l[i];
         }
-        return Balance.lossWeights(w);
+        return Weights.of(w);
     }
 
     @Override

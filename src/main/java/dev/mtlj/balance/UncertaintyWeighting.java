@@ -14,7 +14,24 @@ import java.util.Set;
  * Adam (default lr = the network's), with no weight decay on s (LibMTL's global decay also hits s; we do not).
  * s is clamped to [−20, 20]. State: s and its Adam moments. Needs the loss values; no extra backward.
  */
-public final class UncertaintyWeighting implements LossBalancer {
+public final class UncertaintyWeighting implements LossWeighting {
+    /** κ_i: ½ for every task, or the paper's ½ for regression and 1 for classification. */
+    public enum Kappa {
+        HALF("half"),
+        PAPER("paper");
+
+        private final String configName;
+
+        Kappa(String configName) {
+            this.configName = configName;
+        }
+
+        @Override
+        public String toString() {
+            return configName;
+        }
+    }
+
     private final double[] kappa;
     private final LearnedVector s;
 
@@ -23,13 +40,13 @@ public final class UncertaintyWeighting implements LossBalancer {
         this.s = new LearnedVector(kappa.length, init, lr);
     }
 
-    static UncertaintyWeighting create(Params p, BalancerContext ctx) {
-        boolean paper = p.choice("kappa", "half", java.util.List.of("half", "paper")).equals("paper");
+    /** κ per task for {@code ctx}'s tasks. */
+    static double[] kappa(Kappa choice, BalancerContext ctx) {
         double[] kappa = new double[ctx.size()];
         for (int i = 0; i < kappa.length; i++) {
-            kappa[i] = paper && !ctx.regression().get(i) ? 1.0 : 0.5;
+            kappa[i] = choice == Kappa.PAPER && !ctx.regression().get(i) ? 1.0 : 0.5;
         }
-        return new UncertaintyWeighting(kappa, p.number("lr", ctx.lr(), 0, 10), p.number("init", 0, -20, 20));
+        return kappa;
     }
 
     @Override
@@ -38,12 +55,17 @@ public final class UncertaintyWeighting implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Set<Signal> signals() {
+        return Set.of(Signal.LOSSES);
+    }
+
+    @Override
+    public Weights weigh(LossInput in) {
         Mat.requireFinite(in.losses(), "loss");
         int t = kappa.length;
         double[] w = new double[t];
@@ -55,7 +77,7 @@ public final class UncertaintyWeighting implements LossBalancer {
             sigma[i] = Math.exp(s.get(i) / 2);
         }
         s.step(grad);
-        return new Balance(w, w, Map.of("sigma", sigma));
+        return new Weights(w, Map.of("sigma", sigma));
     }
 
     /** Current log-variances s_i. */

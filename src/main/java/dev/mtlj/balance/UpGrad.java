@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * UPGrad and DualProj: P. Quinton, V. Rey, "Jacobian Descent for Multi-Objective Optimization", arXiv:2406.16232,
@@ -16,7 +15,7 @@ import java.util.Set;
  * (default 1e-4 as torchjd, for parity; non-conflict then holds up to ≈ reg·w_i). Native mean-like; canonical T·w
  * (κ = T); heads h = 1.
  */
-public final class UpGrad implements LossBalancer {
+public final class UpGrad implements GramianWeighting {
     private final boolean dualProj;
     private final double reg;
 
@@ -31,12 +30,12 @@ public final class UpGrad implements LossBalancer {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.GRAMIAN_SHARED);
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
     }
 
     @Override
-    public Balance balance(BalanceInput in) {
+    public Balance weigh(GramianInput in) {
         double[][] raw = Aggregation.gramian(in);
         int t = raw.length;
         Map<String, Object> extras = new LinkedHashMap<>();

@@ -6,12 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mtlj.UserInputException;
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancer;
-import dev.mtlj.balance.LossBalancers;
-import dev.mtlj.balance.Need;
+import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.balance.Standalone;
-import dev.mtlj.rowwise.RowAggregator;
-import dev.mtlj.rowwise.RowStandalone;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -74,18 +71,9 @@ final class AggregateCommand implements Callable<Integer> {
         int t = jac.length;
         double[] losses = vector(in.get("losses"), "losses", t);
         double[][] history = matrix(in.get("history"), "history", t);
-        LossBalancer b = LossBalancers.create(method, parseParams(), BalancerContext.of(t, seed));
-        if (b.needs().contains(Need.LOSS_VALUES) && losses == null) {
-            throw new UserInputException("method '" + method + "' needs \"losses\" (one per task)");
-        }
         Standalone.Result r;
-        if (b instanceof RowAggregator row) {
-            try (row) {
-                dev.mtlj.engine.Engine.seed(seed); // GradDrop draws its uniforms from libtorch's generator
-                r = RowStandalone.apply(row, jac, losses, scale.equals("native"));
-            }
-        } else {
-            r = Standalone.apply(b, jac, losses, history, scale.equals("native"));
+        try (Balancer b = Balancers.create(method, parseParams(), BalancerContext.of(t, seed))) {
+            r = Standalone.apply(b, jac, losses, history, scale.equals("native"), seed);
         }
         ObjectNode out = JSON.createObjectNode();
         array(out.putArray("weights"), r.weights());

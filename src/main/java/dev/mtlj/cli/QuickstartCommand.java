@@ -4,6 +4,7 @@ import dev.mtlj.config.GradNormToySpec;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.run.Quickstart;
 import dev.mtlj.run.Run;
+import dev.mtlj.run.RunOptions;
 import dev.mtlj.run.SummaryTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         all.addAll(overrides);
         RunConfig cfg = Quickstart.config(all);
-        Run.Result r = Run.train(cfg, null, Main.progress(quiet));
+        Run.Result r = Run.train(cfg, RunOptions.defaults().withProgress(Main.progress(quiet)));
         System.out.println();
         System.out.println("Quick start: per-task test metrics (balancer " + cfg.balancerType() + ")");
         System.out.print(SummaryTable.render(r.test()));

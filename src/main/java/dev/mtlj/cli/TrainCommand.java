@@ -4,6 +4,7 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.run.Run;
+import dev.mtlj.run.RunOptions;
 import dev.mtlj.run.SummaryTable;
 import dev.mtlj.checkpoint.CheckpointFile;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             throw new UserInputException("train needs --config FILE (or --resume RUN)");
         }
-        Run.Result r = Run.train(cfg, resume, Main.progress(quiet));
+        Run.Result r = Run.train(cfg, new RunOptions(resume, Main.progress(quiet)));
         System.out.println();
         System.out.print(SummaryTable.render(r.test()));
         System.out.printf("%nrun written to %s (%d steps, %.1f s)%n", r.dir(), r.fit().stepsDone(), r.seconds());

@@ -15,4 +15,5 @@ import org.bytedeco.pytorch.Tensor;
  * @param labelled per task: labelled rows in this batch (counted on the host, no device read)
  * @param rows     B
  */
+@dev.mtlj.NativeApi
 public record Batch(Tensor inputs, List<Tensor> targets, List<Tensor> masks, int[] labelled, int rows) {}

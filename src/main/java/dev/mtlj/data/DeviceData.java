@@ -1,5 +1,9 @@
 package dev.mtlj.data;
 
+import dev.mtlj.NativeApi;
+import dev.mtlj.engine.DType;
+import dev.mtlj.engine.DeviceSpec;
+import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.task.TaskKind;
 import dev.mtlj.task.TaskSpec;
@@ -25,11 +29,18 @@ public final class DeviceData implements AutoCloseable {
     private final List<boolean[]> present = new ArrayList<>();
     private final int size;
     private final Device device;
+    private final DeviceSpec deviceSpec;
     private boolean closed;
 
-    public DeviceData(MultiTaskData data, List<TaskSpec> tasks, Device device, torch.ScalarType dtype) {
+    /**
+     * Copies {@code data}'s examples and the labels of {@code tasks} onto {@code device}: inputs and regression/binary
+     * targets in {@code dtype}, class indices as int64.
+     */
+    public DeviceData(MultiTaskData data, List<TaskSpec> tasks, DeviceSpec deviceSpec, DType dataType) {
         this.size = data.size();
-        this.device = device;
+        this.device = Engine.device(deviceSpec);
+        this.deviceSpec = Engine.resolve(deviceSpec);
+        torch.ScalarType dtype = dataType.scalarType();
         long[] shape = new long[data.exampleShape().length + 1];
         shape[0] = size;
         for (int i = 0; i < data.exampleShape().length; i++) {
@@ -70,6 +81,12 @@ public final class DeviceData implements AutoCloseable {
     }
 
     /** The device holding the data. */
+    public DeviceSpec deviceSpec() {
+        return deviceSpec;
+    }
+
+    /** The libtorch device holding the data (borrowed, process-wide). */
+    @NativeApi
     public Device device() {
         return device;
     }
@@ -85,7 +102,8 @@ public final class DeviceData implements AutoCloseable {
         return size;
     }
 
-    /** The rows at {@code indices}, gathered on the device. */
+    /** The rows at {@code indices}, gathered on the device (caller's scope). */
+    @NativeApi
     public Batch batch(int[] indices) {
         check();
         long[] idx = new long[indices.length];
@@ -111,7 +129,8 @@ public final class DeviceData implements AutoCloseable {
         return new Batch(inputs.index_select(0, index), ys, ms, labelled, indices.length);
     }
 
-    /** Rows [from, to) as views (no copy). */
+    /** Rows [from, to) as views (no copy; caller's scope). */
+    @NativeApi
     public Batch slice(int from, int to) {
         check();
         List<Tensor> ys = new ArrayList<>(targets.size());

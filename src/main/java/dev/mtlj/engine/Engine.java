@@ -90,6 +90,7 @@ public final class Engine {
     }
 
     /** Resolves a spec to a concrete device; asking for CUDA without one is a {@link UserInputException}. */
+    @dev.mtlj.NativeApi
     public static Device device(DeviceSpec spec) {
         return switch (spec.kind()) {
             case CPU -> cached("cpu");
@@ -109,12 +110,19 @@ public final class Engine {
         };
     }
 
+    /** The concrete device a spec names: {@code auto} becomes {@code cuda:0} or {@code cpu}. */
+    public static DeviceSpec resolve(DeviceSpec spec) {
+        return DeviceSpec.parse(device(spec).str().getString());
+    }
+
     /** Whether a resolved device is a CUDA device. */
+    @dev.mtlj.NativeApi
     public static boolean isCuda(Device device) {
         return device.is_cuda();
     }
 
     /** The CPU device (cached; for host copies on hot paths, without parsing a spec each time). */
+    @dev.mtlj.NativeApi
     public static Device cpu() {
         return cached("cpu");
     }

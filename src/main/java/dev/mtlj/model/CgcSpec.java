@@ -19,4 +19,10 @@ public record CgcSpec(@JsonProperty("shared_experts") Integer sharedExperts, @Js
     public PleSpec asPle() {
         return new PleSpec(1, sharedExperts, taskExperts, gateBias);
     }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Trunk build(BackboneSpec backbone, long[] exampleShape, int tasks) {
+        return asPle().build(backbone, exampleShape, tasks);
+    }
 }

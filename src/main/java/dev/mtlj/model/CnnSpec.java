@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record CnnSpec(@JsonProperty("channels") List<Integer> channels, @JsonProperty("kernel") Integer kernel,
                       @JsonProperty("batch_norm") Boolean batchNorm, @JsonProperty("hidden") List<Integer> hidden,
-                      @JsonProperty("dropout") Double dropout) implements BackboneSpec {
+                      @JsonProperty("dropout") Double dropout) implements BackboneSpec, ColumnStages {
     public CnnSpec {
         channels = channels == null ? List.of(16, 32) : List.copyOf(channels);
         kernel = kernel == null ? 3 : kernel;
@@ -33,5 +33,28 @@ public record CnnSpec(@JsonProperty("channels") List<Integer> channels, @JsonPro
             throw new UserInputException("model.backbone.kernel must be odd and in [1, 15], got " + kernel);
         }
         Specs.checkDropout("model.backbone.dropout", dropout);
+    }
+
+    @Override
+    public String typeName() {
+        return "cnn";
+    }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Backbone build(long[] exampleShape) {
+        return new CnnBackbone(this, exampleShape);
+    }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public long[] stages(long[] exampleShape, java.util.List<org.bytedeco.pytorch.SequentialImpl> column,
+            java.util.List<Long> widths, java.util.List<org.bytedeco.javacpp.Pointer> owned) {
+        return CrossStitch.cnnStages(this, exampleShape, column, widths, owned);
+    }
+
+    @Override
+    public boolean flatInput() {
+        return false;
     }
 }

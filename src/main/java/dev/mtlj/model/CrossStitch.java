@@ -43,16 +43,18 @@ public final class CrossStitch extends Module implements Sharing {
     CrossStitch(CrossStitchSpec spec, BackboneSpec backbone, long[] exampleShape, int tasks) {
         super("CrossStitch");
         this.tasks = tasks;
-        this.flatInput = backbone instanceof MlpSpec;
+        if (!(backbone instanceof ColumnStages staged)) {
+            throw new UserInputException("the cross-stitch architecture supports mlp and cnn backbones, not "
+                    + backbone.typeName());
+        }
+        this.flatInput = staged.flatInput();
         List<Long> widths = new ArrayList<>();
         long[] out;
         try (PointerScope scope = new PointerScope()) {
             for (int i = 0; i < tasks; i++) {
                 List<SequentialImpl> column = new ArrayList<>();
                 widths.clear();
-                out = backbone instanceof CnnSpec c ? cnnStages(c, exampleShape, column, widths)
-                        : backbone instanceof MlpSpec m ? mlpStages(m, exampleShape, column, widths)
-                        : unsupported(backbone);
+                out = staged.stages(exampleShape, column, widths, owned);
                 for (int l = 0; l < column.size(); l++) {
                     register_module("col" + i + "_stage" + l, column.get(l));
                 }
@@ -78,12 +80,9 @@ public final class CrossStitch extends Module implements Sharing {
         outputShape = outputShapeHolder[0];
     }
 
-    private static long[] unsupported(BackboneSpec b) {
-        throw new UserInputException("the cross-stitch architecture supports mlp and cnn backbones, not "
-                + b.getClass().getSimpleName().replace("Spec", "").toLowerCase(java.util.Locale.ROOT));
-    }
-
-    private long[] mlpStages(MlpSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths) {
+    /** An MLP column: one stage per hidden layer. */
+    static long[] mlpStages(MlpSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths,
+            List<Pointer> owned) {
         long in = Layers.product(exampleShape);
         for (int w : spec.hidden()) {
             SequentialImpl s = Layers.keep(new SequentialImpl(), owned);
@@ -95,7 +94,9 @@ public final class CrossStitch extends Module implements Sharing {
         return new long[] {in};
     }
 
-    private long[] cnnStages(CnnSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths) {
+    /** A CNN column: one stage per conv block, the flatten and dense layers as one last stage. */
+    static long[] cnnStages(CnnSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths,
+            List<Pointer> owned) {
         Specs.requireImage("cnn", exampleShape);
         long ch = exampleShape[0];
         long h = exampleShape[1];

@@ -18,4 +18,11 @@ public record CrossStitchSpec(@JsonProperty("self") Double self, @JsonProperty("
             throw new UserInputException("model.architecture.self and other must be finite numbers");
         }
     }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Trunk build(BackboneSpec backbone, long[] exampleShape, int tasks) {
+        CrossStitch c = new CrossStitch(this, backbone, exampleShape, tasks);
+        return new Trunk("cross_stitch", c, c);
+    }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param dropout dropout probability after each activation, in [0, 1) (default 0)
  */
 public record MlpSpec(@JsonProperty("hidden") List<Integer> hidden, @JsonProperty("dropout") Double dropout)
-        implements BackboneSpec {
+        implements BackboneSpec, ColumnStages {
     public MlpSpec {
         hidden = hidden == null ? List.of(100, 100, 100, 100) : List.copyOf(hidden);
         dropout = dropout == null ? 0.0 : dropout;
@@ -21,5 +21,28 @@ public record MlpSpec(@JsonProperty("hidden") List<Integer> hidden, @JsonPropert
         }
         Specs.checkWidths("model.backbone.hidden", hidden);
         Specs.checkDropout("model.backbone.dropout", dropout);
+    }
+
+    @Override
+    public String typeName() {
+        return "mlp";
+    }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Backbone build(long[] exampleShape) {
+        return new MlpBackbone(this, exampleShape);
+    }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public long[] stages(long[] exampleShape, java.util.List<org.bytedeco.pytorch.SequentialImpl> column,
+            java.util.List<Long> widths, java.util.List<org.bytedeco.javacpp.Pointer> owned) {
+        return CrossStitch.mlpStages(this, exampleShape, column, widths, owned);
+    }
+
+    @Override
+    public boolean flatInput() {
+        return true;
     }
 }

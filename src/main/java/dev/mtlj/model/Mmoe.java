@@ -33,7 +33,9 @@ public final class Mmoe extends Module implements Sharing {
         super("Mmoe");
         long d = Layers.product(exampleShape);
         for (int e = 0; e < spec.experts(); e++) {
-            experts.add((Backbone) register_module("expert" + e, Backbones.create(expert, exampleShape)).retainReference());
+            Backbone b = expert.build(exampleShape);
+            register_module("expert" + e, b.module()).retainReference();
+            experts.add(b);
         }
         expertShape = experts.get(0).outputShape();
         try (PointerScope scope = new PointerScope()) {

@@ -18,4 +18,11 @@ public record MmoeSpec(@JsonProperty("experts") Integer experts, @JsonProperty("
             throw new UserInputException("model.architecture.experts must be in [1, 1024], got " + experts);
         }
     }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Trunk build(BackboneSpec backbone, long[] exampleShape, int tasks) {
+        Mmoe mmoe = new Mmoe(this, backbone, exampleShape, tasks);
+        return new Trunk("mmoe", mmoe, mmoe);
+    }
 }

@@ -48,7 +48,7 @@ public final class Mtan extends Module implements Sharing {
         super("Mtan");
         if (!(backbone instanceof CnnSpec cnn)) {
             throw new UserInputException("the mtan architecture needs spatial feature maps, which the "
-                    + backbone.getClass().getSimpleName().replace("Spec", "").toLowerCase(java.util.Locale.ROOT)
+                    + backbone.typeName()
                     + " backbone does not give; use backbone: {type: cnn, channels: [...]}");
         }
         Specs.requireImage("cnn", exampleShape);

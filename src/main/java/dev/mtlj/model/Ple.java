@@ -56,10 +56,10 @@ public final class Ple extends Module implements Sharing {
                 List<Backbone> group = new ArrayList<>();
                 int count = k < tasks ? mk : ms;
                 for (int j = 0; j < count; j++) {
-                    Module m = l == 0 ? Backbones.create(expert, exampleShape)
-                            : new MlpBackbone(new MlpSpec(List.of((int) h), 0.0), new long[] {h});
+                    Backbone b = l == 0 ? expert.build(exampleShape)
+                            : new MlpSpec(List.of((int) h), 0.0).build(new long[] {h});
                     String name = "l" + l + "_" + (k < tasks ? "task" + k : "shared") + "_e" + j;
-                    Backbone b = (Backbone) register_module(name, m).retainReference();
+                    register_module(name, b.module()).retainReference();
                     group.add(b);
                     h = b.outputShape()[0];
                 }

@@ -27,4 +27,11 @@ public record PleSpec(@JsonProperty("levels") Integer levels, @JsonProperty("sha
                     + " one expert per task gate, got shared_experts " + sharedExperts + ", task_experts " + taskExperts);
         }
     }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Trunk build(BackboneSpec backbone, long[] exampleShape, int tasks) {
+        Ple ple = new Ple(this, backbone, exampleShape, tasks);
+        return new Trunk("ple", ple, ple);
+    }
 }

@@ -30,4 +30,15 @@ public record ResNetSpec(@JsonProperty("channels") List<Integer> channels, @Json
         }
         Specs.checkDropout("model.backbone.dropout", dropout);
     }
+
+    @Override
+    public String typeName() {
+        return "resnet";
+    }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Backbone build(long[] exampleShape) {
+        return new ResNetBackbone(this, exampleShape);
+    }
 }

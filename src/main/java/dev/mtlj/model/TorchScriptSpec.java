@@ -18,4 +18,15 @@ public record TorchScriptSpec(@JsonProperty("path") String path, @JsonProperty("
         }
         trainable = trainable != null && trainable;
     }
+
+    @Override
+    public String typeName() {
+        return "torchscript";
+    }
+
+    @Override
+    @dev.mtlj.NativeApi
+    public Backbone build(long[] exampleShape) {
+        return new TorchScriptBackbone(this, exampleShape);
+    }
 }

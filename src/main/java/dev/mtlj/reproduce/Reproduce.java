@@ -71,7 +71,7 @@ public final class Reproduce {
     private Arm arm(String label, String... yaml) throws IOException {
         String text = String.join("\n", "name: " + label, "device: cpu", "seed: " + seed, "output: " + dir.resolve("runs"),
                 String.join("\n", yaml), "");
-        Run.Result r = Run.train(ConfigLoader.parse(text, "reproduce " + dir.getFileName() + "/" + label, List.of()), null, false);
+        Run.Result r = Run.train(ConfigLoader.parse(text, "reproduce " + dir.getFileName() + "/" + label, List.of()));
         return new Arm(label, r.test(), Curves.read(r.dir().resolve("metrics.jsonl")), r.seconds());
     }
 

@@ -3,8 +3,8 @@ package dev.mtlj.run;
 import dev.mtlj.train.FitResult;
 import dev.mtlj.train.Report;
 import dev.mtlj.train.StepResult;
+import dev.mtlj.train.Trainer;
 import dev.mtlj.train.TrainingListener;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
@@ -16,10 +16,10 @@ public final class ProgressListener implements TrainingListener {
     private ProgressBar bar;
 
     @Override
-    public void onStart(long fromStep, long totalSteps, List<String> tasks) {
-        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
+    public void onStart(Trainer trainer) {
+        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(trainer.totalSteps()).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(200).showSpeed().setUnit(" steps", 1).build();
-        bar.stepTo(fromStep);
+        bar.stepTo(trainer.stepsDone());
     }
 
     @Override

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mtlj.UserInputException;
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancer;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.checkpoint.AtomicFiles;
 import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.config.ConfigLoader;
@@ -13,6 +13,8 @@ import dev.mtlj.config.RunConfig;
 import dev.mtlj.config.TaskOverride;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.DType;
+import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.task.LossKind;
@@ -30,7 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,17 +55,22 @@ public final class Run {
 
     private Run() {}
 
+    /** Trains a fresh run per {@code config}, without a progress bar. */
+    public static Result train(RunConfig config) {
+        return train(config, RunOptions.defaults());
+    }
+
     /**
-     * Trains per {@code config}. With {@code resume} (a run directory or checkpoint file) continues that run in
-     * its directory; otherwise creates a fresh directory (a numeric suffix avoids overwriting an earlier run).
+     * Trains per {@code config}. With {@link RunOptions#resume()} (a run directory or checkpoint file) continues that
+     * run in its directory; otherwise creates a fresh directory (a numeric suffix avoids overwriting an earlier run).
      */
-    public static Result train(RunConfig config, Path resume, boolean progress) {
+    public static Result train(RunConfig config, RunOptions options) {
         long t0 = System.nanoTime();
         Engine.configureThreads(config.threads());
-        Device device = Engine.device(config.deviceSpec());
+        DeviceSpec device = Engine.resolve(config.deviceSpec());
+        DType dtype = config.dtypeSpec();
         DataSplits data = prepare(config);
-        LossBalancer balancer = balancer(config, data);
-        Path checkpoint = resume == null ? null : checkpointIn(resume, "latest.ckpt");
+        Path checkpoint = options.resume() == null ? null : checkpointIn(options.resume(), "latest.ckpt");
         Path dir = checkpoint != null ? checkpoint.toAbsolutePath().getParent().getParent() : freshDir(config);
         Path ckptDir = dir.resolve("checkpoints");
         try {
@@ -78,19 +84,21 @@ public final class Run {
         Report test;
         long[] drawn = null;
         double[] target = null;
-        try (MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, config.dtypeSpec().scalarType());
-             DeviceData val = new DeviceData(data.val(), data.tasks(), device, config.dtypeSpec().scalarType());
-             DeviceData testData = new DeviceData(data.test(), data.tasks(), device, config.dtypeSpec().scalarType())) {
-            model.to(device, config.dtypeSpec().scalarType());
+        try (Balancer balancer = balancer(config, data);
+             MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
+             DeviceData train = new DeviceData(data.train(), data.tasks(), device, dtype);
+             DeviceData val = new DeviceData(data.val(), data.tasks(), device, dtype);
+             DeviceData testData = new DeviceData(data.test(), data.tasks(), device, dtype)) {
+            model.to(device, dtype);
             LOG.info("run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads", dir,
-                    data.tasks().size(), model.parameterCount(), model.sharedParameterCount(), balancer.name(), device.str().getString(),
+                    data.tasks().size(), model.parameterCount(), model.sharedParameterCount(), balancer.name(), device,
                     Engine.threads());
-            try (Trainer trainer = new Trainer(model, balancer, config.train(), device, config.dtypeSpec().scalarType(),
-                    config.seed()).checkpointDir(ckptDir).metadata(ConfigLoader.toJson(config))) {
-                if (config.sampler() != null) {
-                    trainer.sampling(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));
-                }
+            Trainer.Builder builder = Trainer.builder(model, balancer).spec(config.train()).seed(config.seed())
+                    .checkpointDir(ckptDir).metadata(ConfigLoader.toJson(config));
+            if (config.sampler() != null) {
+                builder.sampled(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));
+            }
+            try (Trainer trainer = builder.build()) {
                 Path metrics = dir.resolve("metrics.jsonl");
                 if (checkpoint != null) {
                     trainer.resume(checkpoint);
@@ -98,15 +106,15 @@ public final class Run {
                     LOG.info("resumed from {} at step {}", checkpoint, trainer.stepsDone());
                 }
                 try (MetricsJsonl jsonl = new MetricsJsonl(metrics, balancer.name(),
-                        dev.mtlj.balance.Standalone.kappa(balancer.name(), data.tasks().size()))) {
+                        balancer.nativeScale().kappa(data.tasks().size()))) {
                     List<TrainingListener> listeners = new ArrayList<>(List.of(jsonl, new LogListener()));
-                    if (progress) {
+                    if (options.progress()) {
                         listeners.add(new ProgressListener());
                     }
                     fit = trainer.fit(train, val, listeners);
                     Path best = ckptDir.resolve("best.ckpt");
                     if (config.train().earlyStopping() != null && Files.exists(best)) {
-                        CheckpointFile.load(best, model, null, device);
+                        CheckpointFile.load(best, model.network(), null, Engine.device(device));
                         LOG.info("restored the best weights (step {}) for the test evaluation", fit.bestStep());
                     }
                     test = trainer.evaluate(testData, "test");
@@ -135,7 +143,7 @@ public final class Run {
         }
         RunConfig config = ConfigLoader.fromJson(meta, "checkpoint " + ckpt);
         Engine.configureThreads(config.threads());
-        Device device = Engine.device(config.deviceSpec());
+        DeviceSpec device = Engine.resolve(config.deviceSpec());
         DataSplits data = prepare(config);
         var splitData = switch (split) {
             case "train" -> data.train();
@@ -144,9 +152,9 @@ public final class Run {
             default -> throw new UserInputException("split '" + split + "' is not valid; allowed: train, val, test");
         };
         try (MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
-             DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec().scalarType())) {
-            model.to(device, config.dtypeSpec().scalarType());
-            CheckpointFile.load(ckpt, model, null, device);
+             DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec())) {
+            model.to(device, config.dtypeSpec());
+            CheckpointFile.load(ckpt, model.network(), null, Engine.device(device));
             double[] unknownWeights = new double[data.tasks().size()]; // a checkpoint does not record the last weights
             java.util.Arrays.fill(unknownWeights, Double.NaN);
             return dev.mtlj.train.Evaluator.evaluate(model, d, config.train().evalBatchSize(), unknownWeights,
@@ -155,11 +163,11 @@ public final class Run {
     }
 
     /** The configured balancer for these tasks. */
-    public static LossBalancer balancer(RunConfig config, DataSplits data) {
+    public static Balancer balancer(RunConfig config, DataSplits data) {
         BalancerContext ctx = new BalancerContext(data.tasks().stream().map(TaskSpec::name).toList(),
                 data.tasks().stream().map(t -> t.kind() == dev.mtlj.task.TaskKind.REGRESSION).toList(),
                 config.train().optimizer().lr(), config.seed());
-        return LossBalancers.create(config.balancerType(), config.balancerParams(), ctx);
+        return Balancers.create(config.balancerType(), config.balancerParams(), ctx);
     }
 
     /** Loads the data and applies the config's per-task overrides. */

@@ -7,6 +7,7 @@ import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.model.ModelSignature;
+import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.run.Run;
 import java.nio.file.Path;
@@ -44,9 +45,9 @@ final class CheckpointNetwork implements Network {
         torch.ScalarType dtype = config.dtypeSpec().scalarType();
         MultiTaskModel model = MultiTaskModel.build(config.model(), sig.inputShape(), sig.taskSpecs());
         try {
-            model.to(device, dtype);
-            CheckpointFile.load(ckpt, model, null, device);
-            model.eval();
+            model.to(DeviceSpec.parse(device.str().getString()), config.dtypeSpec());
+            CheckpointFile.load(ckpt, model.network(), null, device);
+            model.network().eval();
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -71,7 +72,7 @@ final class CheckpointNetwork implements Network {
 
     @Override
     public List<Tensor> forward(Tensor x) {
-        return model.forward(x);
+        return model.network().forward(x);
     }
 
     @Override

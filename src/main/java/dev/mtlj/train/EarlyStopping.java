@@ -1,17 +1,26 @@
 package dev.mtlj.train;
 
 import dev.mtlj.task.MetricKind;
+import java.nio.file.Path;
 
-/** Tracks the best validation value of an {@link EarlyStoppingSpec}; state is three numbers (checkpointed). */
-public final class EarlyStopping {
+/**
+ * Early stopping on a validation quantity ({@link EarlyStoppingSpec}): tracks the best value, writes
+ * {@code best.ckpt} when it improves (with a checkpoint folder), and stops training once {@code patience} evaluations
+ * brought no improvement. State: best value, its step, evaluations without improvement (checkpointed).
+ */
+final class EarlyStopping implements TrainingListener {
+    private final Trainer trainer;
     private final EarlyStoppingSpec spec;
+    private final Path bestPath;
     private final boolean maximise;
     private double best;
     private long bestStep = -1;
     private int badEvals;
 
-    public EarlyStopping(EarlyStoppingSpec spec) {
+    EarlyStopping(Trainer trainer, EarlyStoppingSpec spec, Path bestPath) {
+        this.trainer = trainer;
         this.spec = spec;
+        this.bestPath = bestPath;
         this.maximise = spec.mode() != null ? spec.mode().equals("max") : defaultMaximise(spec.metric());
         this.best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
@@ -27,8 +36,21 @@ public final class EarlyStopping {
         return false; // losses
     }
 
+    @Override
+    public void onReport(Report r) {
+        if (!r.split().equals("val")) {
+            return;
+        }
+        if (update(r) && bestPath != null) {
+            trainer.checkpoint(bestPath);
+        }
+        if (badEvals >= spec.patience()) {
+            trainer.requestStop();
+        }
+    }
+
     /** Records an evaluation; returns whether it is a new best. */
-    public boolean update(Report val) {
+    boolean update(Report val) {
         double v = val.value(spec.metric());
         boolean better = maximise ? v > best + spec.minDelta() : v < best - spec.minDelta();
         if (better) {
@@ -41,21 +63,8 @@ public final class EarlyStopping {
         return better;
     }
 
-    /** Whether patience has run out. */
-    public boolean shouldStop() {
-        return badEvals >= spec.patience();
-    }
-
-    public double best() {
-        return best;
-    }
-
-    public long bestStep() {
+    long bestStep() {
         return bestStep;
-    }
-
-    public String metric() {
-        return spec.metric();
     }
 
     double[] state() {

@@ -6,6 +6,7 @@ import dev.mtlj.engine.Autocast;
 import dev.mtlj.engine.Precision;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.model.MultiTaskNetwork;
 import dev.mtlj.task.Losses;
 import dev.mtlj.task.TaskMetrics;
 import dev.mtlj.task.TaskSpec;
@@ -44,8 +45,9 @@ public final class Evaluator {
         double[] lossSums = new double[tasks.size()];
         long[] labelled = new long[tasks.size()];
         double[][] gateSums = null;
-        boolean wasTraining = model.is_training();
-        model.eval();
+        MultiTaskNetwork net = model.network();
+        boolean wasTraining = net.is_training();
+        net.eval();
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (int from = 0; from < data.size(); from += batchSize) {
                 int to = Math.min(data.size(), from + batchSize);
@@ -54,8 +56,8 @@ public final class Evaluator {
                     List<Tensor> outs;
                     List<Tensor> gates;
                     try (Autocast ac = Autocast.enter(precision, data.device())) {
-                        outs = model.forward(b.inputs());
-                        gates = model.sharing().gates(b.inputs());
+                        outs = net.forward(b.inputs());
+                        gates = net.sharing().gates(b.inputs());
                     }
                     for (int k = 0; k < gates.size(); k++) {
                         double[] sums = Tensors.toDoubles(gates.get(k).sum(0));
@@ -78,7 +80,7 @@ public final class Evaluator {
                 }
             }
         } finally {
-            model.train(wasTraining);
+            net.train(wasTraining);
         }
         Map<String, TaskReport> out = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {

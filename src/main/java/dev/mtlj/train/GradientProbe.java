@@ -93,6 +93,13 @@ final class GradientProbe {
         }
     }
 
+    /** Writes h_i times task i's own gradients into task i's parameters, for every task. */
+    static void writeTaskGradients(List<TensorVector> params, List<TensorVector> grads, double[] scales) {
+        for (int i = 0; i < params.size(); i++) {
+            writeScaled(params.get(i), grads.get(i), scales[i]);
+        }
+    }
+
     /** Writes scale·grads into the parameters' {@code .grad}; undefined gradients leave the slot empty. */
     static void writeScaled(TensorVector params, TensorVector grads, double scale) {
         for (long k = 0; k < params.size(); k++) {

@@ -57,27 +57,74 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
         }
     }
 
-    /** The settings with fp32 precision. */
-    public TrainSpec(Long steps, Integer batchSize, Integer evalBatchSize, OptimizerSpec optimizer, ScheduleSpec schedule,
-                     Double gradClip, Long logEvery, Long evalEvery, Long checkpointEvery, EarlyStoppingSpec earlyStopping,
-                     List<String> freeze) {
-        this(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery,
-                earlyStopping, freeze, null);
-    }
-
     private static void positive(String key, long v) {
         if (v < 1) {
             throw new UserInputException(key + " must be >= 1, got " + v);
         }
     }
 
+    /** Every setting at its default. */
     public static TrainSpec defaults() {
         return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** A copy with a different step budget. */
-    public TrainSpec withSteps(long newSteps) {
-        return new TrainSpec(newSteps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery,
-                checkpointEvery, earlyStopping, freeze, precision);
+    /** A copy with the step budget set to {@code value}. */
+    public TrainSpec withSteps(long value) {
+        return new TrainSpec(value, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with the training batch size set to {@code value}. */
+    public TrainSpec withBatchSize(int value) {
+        return new TrainSpec(steps, value, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with the evaluation batch size set to {@code value}. */
+    public TrainSpec withEvalBatchSize(int value) {
+        return new TrainSpec(steps, batchSize, value, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with the network optimizer set to {@code value}. */
+    public TrainSpec withOptimizer(OptimizerSpec value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, value, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with the learning-rate schedule set to {@code value}. */
+    public TrainSpec withSchedule(ScheduleSpec value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, value, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with the max global gradient norm (0 = off) set to {@code value}. */
+    public TrainSpec withGradClip(double value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, value, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with steps between training log records set to {@code value}. */
+    public TrainSpec withLogEvery(long value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, value, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with steps between evaluations (0 = at the end only) set to {@code value}. */
+    public TrainSpec withEvalEvery(long value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, value, checkpointEvery, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with steps between checkpoints (0 = at the end only) set to {@code value}. */
+    public TrainSpec withCheckpointEvery(long value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, value, earlyStopping, freeze, precision);
+    }
+
+    /** A copy with early stopping (null = off) set to {@code value}. */
+    public TrainSpec withEarlyStopping(EarlyStoppingSpec value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, value, freeze, precision);
+    }
+
+    /** A copy with the parts to freeze set to {@code value}. */
+    public TrainSpec withFreeze(List<String> value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, value, precision);
+    }
+
+    /** A copy with the forward precision set to {@code value}. */
+    public TrainSpec withPrecision(Precision value) {
+        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, value);
     }
 }

@@ -1,440 +1,171 @@
 package dev.mtlj.train;
 
 import dev.mtlj.UserInputException;
-import dev.mtlj.balance.Balance;
-import dev.mtlj.balance.BalanceInput;
-import dev.mtlj.balance.LossBalancer;
-import dev.mtlj.balance.Need;
+import dev.mtlj.balance.Balancer;
 import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.checkpoint.TrainerState;
-import dev.mtlj.data.Batch;
-import dev.mtlj.data.BatchStream;
 import dev.mtlj.data.DeviceData;
-import dev.mtlj.engine.Autocast;
 import dev.mtlj.engine.Engine;
-import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MultiTaskModel;
-import dev.mtlj.random.Rng;
-import dev.mtlj.rowwise.RowAggregator;
-import dev.mtlj.task.Losses;
-import dev.mtlj.task.TaskMetrics;
+import dev.mtlj.sample.TaskSampler;
 import dev.mtlj.task.TaskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.Optimizer;
-import org.bytedeco.pytorch.OptimizerParamGroupVector;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
- * Joint multi-task training: each step draws one batch holding every task's labels, computes the task
- * losses and exactly what the {@link LossBalancer} {@linkplain LossBalancer#needs() needs} (loss values,
- * last-shared-layer norms, the Gramian of task gradients on the shared parameters or representation, the
- * Jacobian rows, post-step losses; see {@link GradientProbe}), then either backpropagates Σ_i w_i L_i
- * (loss weighting) or writes d = Jᵀw into the shared parameters' gradients and h_i·∂L_i/∂φ_i into head i's
- * (gradient aggregation), clips and steps the optimizer.
+ * Trains a {@link MultiTaskModel} with a {@link Balancer}: the loop, checkpoint save and resume. What one step does
+ * is {@link TrainingStep} plus the balancer kind's strategy, chosen once here; where batches come from is a batch
+ * source (joint or sampled); logging, validation, early stopping and checkpoints are listeners.
  *
- * <p>Memory: the trainer owns the optimizer and a small loss accumulator (retained, freed by {@link #close()});
- * it borrows the model and data. Every step and every evaluation batch runs in its own PointerScope, so
- * resident memory stays flat over long runs (docs/memory.md).
+ * <p>Memory: the trainer owns the optimizer, its parameter vectors, the loss window and the balancer's device state
+ * (freed by {@link #close()}); it borrows the model and the data. Every step and evaluation batch runs in its own
+ * PointerScope, so resident memory stays flat over long runs (docs/memory.md).
  *
- * <p>Determinism: batches come from a {@link BatchStream} whose position is checkpointed, libtorch's
- * generator is re-seeded from (seed, step) before each step, and the learning rate is a function of the step;
- * so a run resumed from a checkpoint repeats the uninterrupted run's losses exactly on CPU.
+ * <p>Determinism: batch order, libtorch's per-step seed and the learning rate are functions of (seed, step) and the
+ * batch source's position, all checkpointed; a resumed run repeats the uninterrupted run's losses exactly on CPU.
  */
 public final class Trainer implements AutoCloseable {
     private final MultiTaskModel model;
-    private final LossBalancer balancer;
+    private final Balancer balancer;
     private final TrainSpec spec;
-    private final Device device;
-    private final torch.ScalarType dtype;
     private final long seed;
     private final List<TaskSpec> tasks;
+    private final Device device;
+    private final StepParameters params;
     private final Optimizer optimizer;
-    private final TensorVector trainable;
-    private final TensorVector sharedTrainable;
-    private final List<TensorVector> headTrainable = new ArrayList<>();
-    private final Set<Need> needs;
-    private final Tensor windowLossSums;
+    private final StepStrategy strategy;
+    private final LossWindow window;
+    private final BatchSource batches;
+    private final TrainingStep step;
+    private final Path checkpointDir;
+    private final String metadata;
     private final EarlyStopping earlyStopping;
-    private boolean readLosses;
-    private Sampling sampling;
-    private long[] windowCounts;
+    private final double[] lastWeights;
+    private List<TrainingListener> listeners = List.of();
     private long stepsDone;
-    private int streamEpoch;
-    private int streamOffset;
-    private double[] lastWeights;
-    private BatchStream stream;
-    private Path checkpointDir;
-    private String metadata;
+    private boolean stopRequested;
     private boolean closed;
 
-    /**
-     * @param model    the model to train (borrowed; already on {@code device} in {@code dtype})
-     * @param balancer loss balancer
-     * @param spec     loop settings; {@code spec.freeze()} is applied to the model here
-     * @param device   training device
-     * @param dtype    parameter dtype
-     * @param seed     run seed (batch order and per-step libtorch seeds)
-     */
-    public Trainer(MultiTaskModel model, LossBalancer balancer, TrainSpec spec, Device device, torch.ScalarType dtype,
-                   long seed) {
-        this.model = model;
-        this.balancer = balancer;
-        this.spec = spec;
-        this.device = device;
-        this.dtype = dtype;
-        this.seed = seed;
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.balancer = b.balancer;
+        this.spec = b.spec;
+        this.seed = b.seed;
         this.tasks = model.tasks();
-        this.needs = EnumSet.noneOf(Need.class);
-        this.needs.addAll(balancer.needs());
-        this.readLosses = needs.contains(Need.LOSS_VALUES);
+        this.device = Engine.device(model.device());
+        this.checkpointDir = b.checkpointDir;
+        this.metadata = b.metadata;
         spec.freeze().forEach(part -> model.setFrozen(part, true));
-        this.earlyStopping = spec.earlyStopping() == null ? null : new EarlyStopping(spec.earlyStopping());
+        params = new StepParameters(model.network(), tasks.size());
+        if (params.trainable.size() == 0) {
+            params.close();
+            throw new UserInputException("nothing to train: every parameter is frozen (train.freeze = " + spec.freeze() + ")");
+        }
         try (PointerScope scope = new PointerScope()) {
-            trainable = model.trainableParameters().retainReference();
-            if (trainable.size() == 0) {
-                throw new UserInputException("nothing to train: every parameter is frozen (train.freeze = " + spec.freeze() + ")");
-            }
-            optimizer = Optimizers.create(spec.optimizer(), trainable).retainReference();
-            sharedTrainable = requiringGrad(model.sharedParameters()).retainReference();
-            for (int i = 0; i < tasks.size(); i++) {
-                headTrainable.add(requiringGrad(model.taskParameters(i)).retainReference());
-            }
-            if (needs.contains(Need.GRAMIAN_REPRESENTATION) && !model.sharing().supportsRepresentationGradients()) {
-                throw new UserInputException("balancer '" + balancer.name() + "' differentiates w.r.t. the shared representation,"
-                        + " which cannot reach every shared parameter of this architecture; use the parameter-level variant");
-            }
-            if (needs.contains(Need.JACOBIAN) && !(balancer instanceof RowAggregator)) {
-                throw new IllegalArgumentException("balancer '" + balancer.name() + "' declares JACOBIAN but is no RowAggregator");
-            }
-            boolean gradientNeeds = needs.contains(Need.GRAMIAN_SHARED) || needs.contains(Need.LAST_SHARED_NORMS)
-                    || needs.contains(Need.JACOBIAN);
-            if (gradientNeeds && sharedTrainable.size() == 0) {
-                throw new UserInputException("balancer '" + balancer.name() + "' needs gradients of the shared parameters,"
-                        + " but they are all frozen (train.freeze = " + spec.freeze() + ")");
-            }
-            if (needs.contains(Need.LAST_SHARED_NORMS) && !model.sharing().lastSharedWeight().requires_grad()) {
-                throw new UserInputException("balancer '" + balancer.name() + "' needs the last shared layer's gradient,"
-                        + " but that layer is frozen");
-            }
-            windowLossSums = torch.zeros(tasks.size()).to(device, torch.ScalarType.Double).retainReference();
+            optimizer = Optimizers.create(spec.optimizer(), params.trainable).retainReference();
         }
+        StepContext ctx = new StepContext(model.network(), tasks, params, device, model.dtype().scalarType(), spec.precision());
+        strategy = StepStrategy.of(balancer, ctx);
+        batches = b.sampler == null ? new JointBatches(spec.batchSize(), seed)
+                : sampled(b.sampler, b.tasksPerStep, b.batchSizes);
+        window = new LossWindow(tasks.size(), device);
+        step = new TrainingStep(ctx, strategy, spec, seed, optimizer, window, batches.needsLosses());
+        earlyStopping = spec.earlyStopping() == null ? null : new EarlyStopping(this, spec.earlyStopping(),
+                checkpointDir == null ? null : checkpointDir.resolve("best.ckpt"));
         lastWeights = new double[tasks.size()];
-        java.util.Arrays.fill(lastWeights, 1.0); // until the first step asks the balancer
-        windowCounts = new long[tasks.size()];
+        Arrays.fill(lastWeights, 1.0); // until the first step asks the balancer
     }
 
-    private static TensorVector requiringGrad(TensorVector ps) {
-        TensorVector out = new TensorVector();
-        for (long i = 0; i < ps.size(); i++) {
-            if (ps.get(i).requires_grad()) {
-                out.push_back(ps.get(i));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Switches to sampled training (the task scheduler): each step draws {@code tasksPerStep} tasks with
-     * {@code sampler} and trains on batches from those tasks' own streams over their labelled rows (task k's batch
-     * size {@code batchSizes[k]}); the other tasks are absent from the step. Only balancers that accept absent tasks
-     * (ew, fixed) combine with it; the others are refused here.
-     */
-    public Trainer sampling(dev.mtlj.sample.TaskSampler sampler, int tasksPerStep, int[] batchSizes) {
-        check();
-        if (!balancer.acceptsAbsentTasks()) {
+    private SampledBatches sampled(TaskSampler sampler, int tasksPerStep, int[] batchSizes) {
+        if (!strategy.acceptsAbsentTasks()) {
             throw new UserInputException("sampled training trains only the drawn task(s) in each step, and balancer '"
                     + balancer.name() + "' needs every task in every step; with a sampler use balancer ew or fixed"
                     + " (or leave the sampler out for joint training)");
         }
-        if (tasksPerStep < 1 || batchSizes.length != tasks.size()) {
-            throw new IllegalArgumentException("tasksPerStep " + tasksPerStep + ", " + batchSizes.length + " batch sizes");
-        }
-        sampling = new Sampling(sampler, tasksPerStep, batchSizes, tasks.stream().map(TaskSpec::name).toList(), seed);
-        readLosses |= sampler.needsLosses();
-        return this;
+        return new SampledBatches(sampler, tasksPerStep, batchSizes, tasks.stream().map(TaskSpec::name).toList(), seed);
     }
 
-    /** Sampled training: draws per task since the start (null in joint training). */
-    public long[] sampledCounts() {
-        return sampling == null ? null : sampling.totals();
+    /** Starts configuring a trainer of {@code model} (borrowed; on its device and dtype already) with {@code balancer}. */
+    public static Builder builder(MultiTaskModel model, Balancer balancer) {
+        return new Builder(model, balancer);
     }
 
-    /** Sampled training: the sampler's current distribution (null in joint training). */
-    public double[] samplerProbabilities() {
-        return sampling == null ? null : sampling.sampler().probabilities(stepsDone);
-    }
-
-    /** Where {@link #fit} writes {@code latest.ckpt} (and {@code best.ckpt}); null disables checkpoints. */
-    public Trainer checkpointDir(Path dir) {
-        this.checkpointDir = dir;
-        return this;
-    }
-
-    /** Opaque JSON stored in every checkpoint (a run stores its resolved config). */
-    public Trainer metadata(String json) {
-        this.metadata = json;
-        return this;
-    }
-
-    /** Steps completed so far. */
-    public long stepsDone() {
-        return stepsDone;
-    }
-
-    /** The balancer's most recent weights. */
-    public double[] lastWeights() {
-        return lastWeights.clone();
+    /** Trains until {@code spec.steps()} steps are done or early stopping fires; {@code val} may be null. */
+    public FitResult fit(DeviceData train, DeviceData val) {
+        return fit(train, val, List.of());
     }
 
     /**
-     * Trains until {@code spec.steps()} steps are done or early stopping fires.
-     *
-     * @param train training data (borrowed)
-     * @param val   validation data (borrowed), or null to skip evaluation
+     * As {@link #fit(DeviceData, DeviceData)}, with listeners (called before the trainer's own logging, validation,
+     * early stopping and checkpoint listeners).
      */
-    public FitResult fit(DeviceData train, DeviceData val, List<TrainingListener> listeners) {
+    public FitResult fit(DeviceData train, DeviceData val, List<TrainingListener> extra) {
         check();
-        long total = spec.steps();
-        listeners.forEach(l -> l.onStart(stepsDone, total, tasks.stream().map(TaskSpec::name).toList()));
-        Report lastVal = null;
-        boolean stopped = false;
-        while (stepsDone < total && !stopped) {
-            long step = stepsDone;
-            boolean logNow = (step + 1) % spec.logEvery() == 0 || step + 1 == total;
-            List<float[][]> captured = logNow ? new ArrayList<>() : null;
-            StepResult result = trainStep(train, captured);
-            listeners.forEach(l -> l.onStep(result));
-            if (logNow) {
-                Report r = trainReport(step, result.lr(), captured);
-                listeners.forEach(l -> l.onReport(r));
-            }
-            boolean evalNow = val != null && ((spec.evalEvery() > 0 && stepsDone % spec.evalEvery() == 0) || stepsDone == total);
-            if (evalNow) {
-                lastVal = Evaluator.evaluate(model, val, spec.evalBatchSize(), lastWeights, step, "val", result.lr(),
-                        spec.precision());
-                Report v = lastVal;
-                if (sampling != null) {
-                    sampling.sampler().observeScores(scores(v));
-                }
-                listeners.forEach(l -> l.onReport(v));
-                if (earlyStopping != null) {
-                    if (earlyStopping.update(v) && checkpointDir != null) {
-                        save(checkpointDir.resolve("best.ckpt"), listeners);
-                    }
-                    stopped = earlyStopping.shouldStop();
-                }
-            }
-            boolean checkpointNow = checkpointDir != null
-                    && ((spec.checkpointEvery() > 0 && stepsDone % spec.checkpointEvery() == 0) || stepsDone == total || stopped);
-            if (checkpointNow) {
-                save(checkpointDir.resolve("latest.ckpt"), listeners);
-            }
+        List<TrainingListener> all = new ArrayList<>(extra);
+        all.add(new TrainLog(this, tasks, window, batches, this::lastWeights, spec.logEvery()));
+        Validation validation = val == null ? null : new Validation(this, val, spec.evalEvery());
+        if (validation != null) {
+            all.add(validation);
         }
-        FitResult fr = new FitResult(stepsDone, stopped, earlyStopping == null ? -1 : earlyStopping.bestStep(), lastVal);
-        listeners.forEach(l -> l.onEnd(fr));
-        return fr;
+        if (earlyStopping != null) {
+            all.add(earlyStopping);
+        }
+        if (checkpointDir != null) {
+            all.add(new Checkpoints(this, checkpointDir, spec.checkpointEvery()));
+        }
+        listeners = List.copyOf(all);
+        stopRequested = false;
+        try {
+            listeners.forEach(l -> l.onStart(this));
+            while (stepsDone < spec.steps() && !stopRequested) {
+                long s = stepsDone;
+                boolean capture = listeners.stream().anyMatch(l -> l.wantsOutputs(s));
+                StepResult r = trainStep(train, capture);
+                listeners.forEach(l -> l.onStep(r));
+            }
+            FitResult fr = new FitResult(stepsDone, stopRequested, earlyStopping == null ? -1 : earlyStopping.bestStep(),
+                    validation == null ? null : validation.last());
+            listeners.forEach(l -> l.onEnd(fr));
+            return fr;
+        } finally {
+            listeners = List.of();
+        }
     }
 
-    /**
-     * One training step on the next batch of {@code train} (for custom loops; {@link #fit} uses it too): its own
-     * PointerScope, batch order continuing the checkpointable stream, no evaluation, logging or checkpoint.
-     */
+    /** One step on the next batch of {@code train} (for custom loops): no evaluation, logging or checkpoint. */
     public StepResult trainStep(DeviceData train) {
         check();
-        return trainStep(train, null);
+        return trainStep(train, false);
     }
 
-    private StepResult trainStep(DeviceData train, List<float[][]> captured) {
-        if (sampling == null && (stream == null || stream.size() != train.size())) {
-            stream = new BatchStream(train.size(), spec.batchSize(), seed, streamEpoch, streamOffset);
-        }
-        model.train(true);
-        StepResult result;
-        long step = stepsDone;
+    private StepResult trainStep(DeviceData train, boolean capture) {
+        model.network().train(true);
+        StepResult r;
         try (PointerScope scope = new PointerScope()) {
-            Batch batch = train.batch(sampling == null ? stream.next() : sampling.next(step, train));
-            result = step(batch, step, sampling == null ? stream.epoch() : 0, captured);
+            int[] rows = batches.next(stepsDone, train);
+            r = step.run(train.batch(rows), stepsDone, batches.epoch(), capture);
         }
-        if (sampling != null && sampling.sampler().needsLosses()) {
-            for (int k : sampling.lastDrawn()) {
-                sampling.sampler().observeLoss(step, k, result.losses()[k]);
-            }
+        System.arraycopy(r.balance().weights(), 0, lastWeights, 0, lastWeights.length);
+        if (batches.needsLosses()) {
+            batches.observeLosses(r.step(), r.losses());
         }
         stepsDone++;
-        if (sampling == null) {
-            streamEpoch = stream.epoch();
-            streamOffset = stream.offset();
-        }
-        return result;
+        return r;
     }
 
-    /**
-     * One training step on a batch. Must run inside the caller's PointerScope; returns heap data only.
-     *
-     * @param captured if non-null, receives per task {outputs, targets} as float arrays (for log metrics)
-     */
-    StepResult step(Batch batch, long step, int epoch, List<float[][]> captured) {
-        Engine.seed(Rng.derived(seed, step).nextLong());
-        double lr = spec.schedule().lr(spec.optimizer().lr(), step, spec.steps());
-        OptimizerParamGroupVector groups = optimizer.param_groups();
-        for (long g = 0; g < groups.size(); g++) {
-            groups.get(g).options().set_lr(lr);
+    /** Sends a report to the listeners of the running {@link #fit} (validation reports also reach the sampler). */
+    void publish(Report r) {
+        if (r.split().equals("val")) {
+            batches.observeScores(scores(r));
         }
-        boolean representation = needs.contains(Need.GRAMIAN_REPRESENTATION);
-        boolean rowwise = needs.contains(Need.JACOBIAN);
-        boolean sharedJacobian = needs.contains(Need.GRAMIAN_SHARED) || rowwise;
-        Tensor z = null;
-        Tensor detached = null;
-        List<Tensor> outs;
-        List<Tensor> lossList = new ArrayList<>(tasks.size());
-        try (Autocast ac = Autocast.enter(spec.precision(), device)) {
-            if (representation) {
-                z = model.sharing().encode(batch.inputs());
-                detached = z.detach().requires_grad_(true);
-                outs = model.heads(detached, batch.inputs());
-            } else {
-                outs = model.forward(batch.inputs());
-            }
-            for (int i = 0; i < tasks.size(); i++) {
-                lossList.add(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i), batch.masks().get(i)).to(dtype));
-            }
-        }
-        boolean[] present = present(batch, step);
-        Tensor stacked = torch.stack(new TensorVector(lossList.toArray(new Tensor[0])));
-        double[] lossValues = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
-        double[] norms = needs.contains(Need.LAST_SHARED_NORMS)
-                ? GradientProbe.norms(lossList, model.sharing().lastSharedWeight()) : null;
-        optimizer.zero_grad();
-        GradientProbe.Jacobian jacobian = null;
-        double[][] gramian = null;
-        if (sharedJacobian || representation) {
-            jacobian = GradientProbe.jacobian(lossList, sharedJacobian ? sharedTrainable : new TensorVector(detached),
-                    headTrainable);
-            gramian = GradientProbe.gramian(jacobian.rows());
-        }
-        BalanceInput input = new BalanceInput(step, epoch, lossValues, gramian, norms, present);
-        if (rowwise) {
-            RowAggregator.Result r = ((RowAggregator) balancer).combine(jacobian.rows(), input);
-            double[] jd = Tensors.toDoubles(jacobian.rows().matmul(r.direction().to(jacobian.rows().scalar_type())));
-            lastWeights = dev.mtlj.balance.Standalone.leastSquaresWeights(gramian, jd);
-            GradientProbe.writeFlat(sharedTrainable, r.direction());
-            for (int i = 0; i < tasks.size(); i++) {
-                GradientProbe.writeScaled(headTrainable.get(i), jacobian.headGrads().get(i), r.headWeights()[i]);
-            }
-            return finishStep(batch, step, lr, new Balance(lastWeights, r.headWeights(), r.extras()), lossValues, stacked, outs,
-                    captured);
-        }
-        Balance balance = balancer.balance(input);
-        lastWeights = balance.weights();
-        if (jacobian == null) {
-            if (!java.util.Arrays.equals(balance.weights(), balance.headWeights())) {
-                throw new IllegalStateException("balancer '" + balancer.name() + "' returned head weights that differ from"
-                        + " its task weights without declaring a Gramian need");
-            }
-            stacked.mul(Tensors.vector(balance.weights(), device, dtype)).sum().backward();
-        } else {
-            Tensor d = jacobian.rows().t().matmul(Tensors.vector(balance.weights(), device, jacobian.rows().scalar_type()));
-            if (sharedJacobian) {
-                GradientProbe.writeFlat(sharedTrainable, d);
-            } else {
-                z.backward(d.view_as(z), new BoolOptional(false), false, new TensorArrayRefOptional());
-            }
-            for (int i = 0; i < tasks.size(); i++) {
-                GradientProbe.writeScaled(headTrainable.get(i), jacobian.headGrads().get(i), balance.headWeights()[i]);
-            }
-        }
-        return finishStep(batch, step, lr, balance, lossValues, stacked, outs, captured);
-    }
-
-    /** Clipping, the optimizer step, post-step losses, the log window and captured outputs. */
-    private StepResult finishStep(Batch batch, long step, double lr, Balance balance, double[] lossValues, Tensor stacked,
-                                  List<Tensor> outs, List<float[][]> captured) {
-        for (int i = 0; i < tasks.size(); i++) {
-            if (batch.labelled()[i] == 0) { // no gradient at all, so the optimizer leaves this head as it is
-                TensorVector head = headTrainable.get(i);
-                for (long k = 0; k < head.size(); k++) {
-                    head.get(k).mutable_grad().put(new Tensor());
-                }
-            }
-        }
-        if (spec.gradClip() > 0) {
-            GradClip.clip(trainable, spec.gradClip());
-        }
-        optimizer.step();
-        if (needs.contains(Need.POST_STEP_LOSSES)) {
-            balancer.afterStep(postStepLosses(batch));
-        }
-        windowLossSums.add_(stacked.detach().to(torch.ScalarType.Double));
-        for (int i = 0; i < tasks.size(); i++) {
-            windowCounts[i] += batch.labelled()[i] > 0 ? 1 : 0;
-        }
-        if (captured != null) {
-            for (int i = 0; i < tasks.size(); i++) {
-                captured.add(new float[][] {Tensors.toFloats(outs.get(i)), Tensors.toFloats(batch.targets().get(i))});
-            }
-        }
-        return new StepResult(step, lr, balance, lossValues);
-    }
-
-    /**
-     * The same batch's losses after the optimizer step, without autograd; batch-norm running statistics are
-     * restored afterwards so the extra forward does not count twice.
-     */
-    private double[] postStepLosses(Batch batch) {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            TensorVector buffers = model.buffers();
-            List<Tensor> saved = new ArrayList<>();
-            for (long k = 0; k < buffers.size(); k++) {
-                saved.add(buffers.get(k).clone());
-            }
-            TensorVector losses = new TensorVector();
-            try (Autocast ac = Autocast.enter(spec.precision(), device)) {
-                List<Tensor> outs = model.forward(batch.inputs());
-                for (int i = 0; i < tasks.size(); i++) {
-                    losses.push_back(Losses.compute(tasks.get(i), outs.get(i), batch.targets().get(i), batch.masks().get(i))
-                            .to(dtype));
-                }
-            }
-            double[] post = Tensors.toDoubles(torch.stack(losses));
-            for (long k = 0; k < buffers.size(); k++) {
-                buffers.get(k).copy_(saved.get((int) k));
-            }
-            return post;
-        }
-    }
-
-    /**
-     * Which tasks the batch holds a label of; a step missing a task is refused unless the balancer accepts absent
-     * tasks (equal or fixed weights), since the others weigh all tasks' losses or gradients together.
-     */
-    private boolean[] present(Batch batch, long step) {
-        boolean[] present = new boolean[tasks.size()];
-        boolean all = true;
-        for (int i = 0; i < present.length; i++) {
-            present[i] = batch.labelled()[i] > 0;
-            if (!present[i] && !balancer.acceptsAbsentTasks()) {
-                throw new UserInputException("the batch of step " + step + " holds no label of task '" + tasks.get(i).name()
-                        + "' (partial labels), and balancer '" + balancer.name() + "' needs every task in every step;"
-                        + " use ew or fixed weights, a larger train.batch_size, or data with that task labelled more often");
-            }
-            all &= present[i];
-        }
-        return all ? null : present;
+        listeners.forEach(l -> l.onReport(r));
     }
 
     /** Per task, a validation score where higher is better: accuracy, else R², else −loss. */
@@ -443,61 +174,62 @@ public final class Trainer implements AutoCloseable {
                 : t.metrics().containsKey("r2") ? t.metrics().get("r2") : -t.loss()).toArray();
     }
 
-    private double[] checkFinite(double[] losses, long step) {
-        for (int i = 0; i < losses.length; i++) {
-            if (!Double.isFinite(losses[i])) {
-                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' is " + losses[i] + " at step " + step
-                        + "; lower the learning rate or enable train.grad_clip");
-            }
-        }
-        return losses;
+    /** Ends the running {@link #fit} after the current step (its checkpoint listener still writes). */
+    void requestStop() {
+        stopRequested = true;
     }
 
-    private Report trainReport(long step, double lr, List<float[][]> captured) {
-        double[] sums;
-        try (PointerScope scope = new PointerScope()) {
-            sums = Tensors.toDoubles(windowLossSums);
-            windowLossSums.zero_();
-        }
-        Map<String, TaskReport> out = new LinkedHashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            TaskMetrics m = new TaskMetrics(tasks.get(i));
-            float[][] oc = captured.get(i);
-            m.add(oc[0], oc[1], oc[0].length / tasks.get(i).outputs());
-            double mean = windowCounts[i] == 0 ? Double.NaN : sums[i] / windowCounts[i];
-            if (!Double.isFinite(mean) && windowCounts[i] > 0) {
-                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean
-                        + " before step " + step + "; lower the learning rate or enable train.grad_clip");
-            }
-            out.put(tasks.get(i).name(), new TaskReport(mean, lastWeights[i], m.results()));
-        }
-        java.util.Arrays.fill(windowCounts, 0);
-        return new Report(step, "train", lr, out, Map.of(), sampling == null ? null : sampling.windowStats(step));
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Steps completed so far. */
+    public long stepsDone() {
+        return stepsDone;
+    }
+
+    /** The step budget ({@code train.steps}). */
+    public long totalSteps() {
+        return spec.steps();
+    }
+
+    /** The balancer's most recent weights (ones before the first step). */
+    public double[] lastWeights() {
+        return lastWeights.clone();
+    }
+
+    /** Sampled training: draws per task since the start (null in joint training). */
+    public long[] sampledCounts() {
+        return batches.drawTotals();
+    }
+
+    /** Sampled training: the sampler's current distribution (null in joint training). */
+    public double[] samplerProbabilities() {
+        return batches.probabilities(stepsDone);
     }
 
     /** Evaluates the current model on a split. */
     public Report evaluate(DeviceData data, String split) {
         check();
-        return Evaluator.evaluate(model, data, spec.evalBatchSize(), lastWeights, stepsDone - 1, split, Double.NaN,
-                spec.precision());
+        return evaluate(data, split, stepsDone - 1, Double.NaN);
+    }
+
+    Report evaluate(DeviceData data, String split, long atStep, double lr) {
+        return Evaluator.evaluate(model, data, spec.evalBatchSize(), lastWeights, atStep, split, lr, spec.precision());
     }
 
     /** Saves model, optimizer and trainer state atomically. */
     public void save(Path path) throws IOException {
         check();
-        double[] sums;
-        try (PointerScope scope = new PointerScope()) {
-            sums = Tensors.toDoubles(windowLossSums);
-        }
-        TrainerState state = new TrainerState(stepsDone, seed, streamEpoch, streamOffset, balancer.name(), balancer.state(),
-                earlyStopping == null ? null : earlyStopping.state(), sums, windowCounts.clone(), metadata,
-                sampling == null ? null : sampling.state(), sampling == null ? null : sampling.sampler().state(),
-                model.signature());
-        CheckpointFile.save(path, model, optimizer, state,
-                balancer instanceof RowAggregator r ? r.tensors() : Map.of());
+        BatchSource.Position p = batches.position();
+        TrainerState state = new TrainerState(stepsDone, seed, p.streamEpoch(), p.streamOffset(), balancer.name(),
+                balancer.state(), earlyStopping == null ? null : earlyStopping.state(), window.sums(), window.counts(),
+                metadata, p.sampling(), p.samplerState(), model.signature());
+        CheckpointFile.save(path, model.network(), optimizer, state, strategy.tensors());
     }
 
-    private void save(Path path, List<TrainingListener> listeners) {
+    /** Saves and tells the listeners of the running fit. */
+    void checkpoint(Path path) {
         try {
             save(path);
         } catch (IOException e) {
@@ -517,32 +249,21 @@ public final class Trainer implements AutoCloseable {
             throw new UserInputException("checkpoint '" + path + "' was made with balancer '" + s.balancer()
                     + "', this run uses '" + balancer.name() + "'");
         }
-        CheckpointFile.load(path, model, optimizer, device);
-        if (balancer instanceof RowAggregator r) {
-            try (PointerScope scope = new PointerScope()) {
-                r.load(CheckpointFile.readTensors(path, device));
-            }
+        try {
+            batches.restore(new BatchSource.Position(s.streamEpoch(), s.streamOffset(), s.sampling(), s.samplerState()));
+        } catch (UserInputException e) {
+            throw new UserInputException("checkpoint '" + path + "': " + e.getMessage());
+        }
+        CheckpointFile.load(path, model.network(), optimizer, device);
+        try (PointerScope scope = new PointerScope()) {
+            strategy.load(CheckpointFile.readTensors(path, device));
         }
         stepsDone = s.stepsDone();
-        stream = null; // rebuilt at the restored position
-        streamEpoch = s.streamEpoch();
-        streamOffset = s.streamOffset();
         balancer.restore(s.balancerState());
         if (earlyStopping != null && s.earlyStopping() != null) {
             earlyStopping.restore(s.earlyStopping());
         }
-        windowCounts = s.windowCounts().clone();
-        if ((sampling == null) != (s.sampling() == null)) {
-            throw new UserInputException("checkpoint '" + path + "' was made with " + (s.sampling() == null ? "joint" : "sampled")
-                    + " training, this run uses " + (sampling == null ? "joint" : "sampled") + " training");
-        }
-        if (sampling != null) {
-            sampling.restore(s.sampling());
-            sampling.sampler().restore(s.samplerState());
-        }
-        try (PointerScope scope = new PointerScope()) {
-            windowLossSums.copy_(Tensors.vector(s.windowLossSums(), device, torch.ScalarType.Double));
-        }
+        window.restore(s.windowLossSums(), s.windowCounts(), device);
     }
 
     private void check() {
@@ -551,19 +272,73 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Frees the optimizer state and accumulators; the model stays with its owner. */
+    /** Frees the optimizer state, the loss window and the balancer's device state; the model stays with its owner. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             optimizer.close();
-            trainable.close();
-            sharedTrainable.close();
-            headTrainable.forEach(TensorVector::close);
-            if (balancer instanceof RowAggregator r) {
-                r.close();
-            }
-            windowLossSums.close();
+            params.close();
+            strategy.close();
+            window.close();
+        }
+    }
+
+    /** Configures a {@link Trainer}; every setting has a default but the model and balancer. */
+    public static final class Builder {
+        private final MultiTaskModel model;
+        private final Balancer balancer;
+        private TrainSpec spec = TrainSpec.defaults();
+        private long seed = 42;
+        private Path checkpointDir;
+        private String metadata;
+        private TaskSampler sampler;
+        private int tasksPerStep;
+        private int[] batchSizes;
+
+        private Builder(MultiTaskModel model, Balancer balancer) {
+            this.model = model;
+            this.balancer = balancer;
+        }
+
+        /** Loop settings (default {@link TrainSpec#defaults()}); {@code spec.freeze()} is applied to the model. */
+        public Builder spec(TrainSpec spec) {
+            this.spec = spec;
+            return this;
+        }
+
+        /** Run seed: batch order and per-step libtorch seeds (default 42). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Where {@link #fit} writes {@code latest.ckpt} (and {@code best.ckpt}); default none. */
+        public Builder checkpointDir(Path dir) {
+            this.checkpointDir = dir;
+            return this;
+        }
+
+        /** Opaque JSON stored in every checkpoint (a run stores its resolved config). */
+        public Builder metadata(String json) {
+            this.metadata = json;
+            return this;
+        }
+
+        /**
+         * Sampled training (the task scheduler): each step draws {@code tasksPerStep} tasks with {@code sampler} and
+         * trains on batches from those tasks' own streams over their labelled rows (task k's batch size
+         * {@code batchSizes[k]}). Only balancers that accept absent tasks (ew, fixed) combine with it.
+         */
+        public Builder sampled(TaskSampler sampler, int tasksPerStep, int[] batchSizes) {
+            this.sampler = sampler;
+            this.tasksPerStep = tasksPerStep;
+            this.batchSizes = batchSizes.clone();
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
         }
     }
 }

@@ -23,8 +23,8 @@ class AggregatorProperties {
                         .array(double[][].class).ofSize(t));
     }
 
-    private static double[] weights(LossBalancer b, double[][] rows) {
-        return b.balance(new BalanceInput(0, 0, null, gram(rows), null)).weights();
+    private static double[] weights(GramianWeighting b, double[][] rows) {
+        return b.weigh(new GramianInput(0, 0, gram(rows), null)).weights();
     }
 
     private static double scale(double[][] rows) {
@@ -41,7 +41,7 @@ class AggregatorProperties {
         if (Mat.trace(gram(rows)) == 0) {
             return; // all-zero Jacobian: w = 0 by convention (flagged zero_jacobian)
         }
-        double[] w = weights(new Mgda("none", false), rows);
+        double[] w = weights(new Mgda(Mgda.Normalization.NONE, false), rows);
         int t = rows.length;
         double[] alpha = Mat.scale(w, 1.0 / t);
         assertThat(Mat.sum(alpha)).isCloseTo(1, org.assertj.core.api.Assertions.within(1e-9));
@@ -67,7 +67,7 @@ class AggregatorProperties {
         for (double[] g : rows) {
             trace += Mat.dot(g, g);
         }
-        for (LossBalancer b : new LossBalancer[] {new UpGrad(false, 1e-10), new UpGrad(true, 1e-10)}) {
+        for (GramianWeighting b : new GramianWeighting[] {new UpGrad(false, 1e-10), new UpGrad(true, 1e-10)}) {
             double[] w = weights(b, rows);
             double[] d = direction(rows, w);
             for (int i = 0; i < rows.length; i++) {
@@ -96,7 +96,7 @@ class AggregatorProperties {
     /** Nash-MTL (unclipped), when solvable: α_i(Hα)_i = 1, so ⟨d, g_i⟩ = 1/α_i > 0 and ‖d‖² = T. */
     @Property(tries = 200)
     void nashSolvesTheBargainingSystem(@ForAll("jacobians") double[][] rows) {
-        Balance b = new NashMtl(0, 1).balance(new BalanceInput(0, 0, null, gram(rows), null));
+        Balance b = new NashMtl(0, 1).weigh(new GramianInput(0, 0, gram(rows), null));
         if (b.extras().containsKey("no_solution")) {
             assertThat(Aggregation.relativeMinNorm(gram(rows))).isLessThan(1e-6);
             return;
@@ -139,8 +139,8 @@ class AggregatorProperties {
         int t = rows.length;
         double[][] same = new double[t][];
         java.util.Arrays.fill(same, g);
-        for (LossBalancer b : new LossBalancer[] {new Mgda("none", false), new ImtlG(false), new UpGrad(false, 1e-12),
-            new UpGrad(true, 1e-12), new AlignedMtl(false), new CaGrad(0.5, "none")}) {
+        for (GramianWeighting b : new GramianWeighting[] {new Mgda(Mgda.Normalization.NONE, false), new ImtlG(false), new UpGrad(false, 1e-12),
+            new UpGrad(true, 1e-12), new AlignedMtl(false), new CaGrad(0.5, CaGrad.Rescale.NONE)}) {
             double k = b instanceof CaGrad ? t * 1.5 : t;
             double[] d = direction(same, weights(b, same));
             for (int j = 0; j < g.length; j++) {
@@ -166,8 +166,8 @@ class AggregatorProperties {
         }
     }
 
-    private static LossBalancer create(String name) {
-        return LossBalancers.create(name, name.equals("upgrad") || name.equals("dualproj") ? Map.of("reg_eps", 1e-10) : Map.of(),
+    private static GramianWeighting create(String name) {
+        return (GramianWeighting) Balancers.create(name, name.equals("upgrad") || name.equals("dualproj") ? Map.of("reg_eps", 1e-10) : Map.of(),
                 BalancerContext.of(2, 0));
     }
 }

@@ -20,7 +20,7 @@ class AggregatorTest {
     /** MGDA §3.1: α on the simplex, canonical w = T·α/ν. */
     @Test
     void mgda() {
-        Mgda m = new Mgda("none", false);
+        Mgda m = new Mgda(Mgda.Normalization.NONE, false);
         close(run(m, A, null).weights(), 1e-9, 1, 1);
         close(run(m, B, null).weights(), 1e-9, 2 * 201.0 / 401, 2 * 200.0 / 401);
         close(run(m, C, null).weights(), 1e-9, 0.2, 1.8);
@@ -28,9 +28,9 @@ class AggregatorTest {
         close(run(m, E, null).weights(), 1e-9, 3 / 2.0, 3 / 6.0, 3 / 3.0);
         assertThat((double) run(m, E, null).extras().get("kkt_residual")).isLessThan(1e-9);
         // C with l2: rows become A, α = (0.5, 0.5); d = α_i ĝ_i → w = 2·(0.5/3, 0.5/1)
-        close(run(new Mgda("l2", false), C, null).weights(), 1e-9, 1 / 3.0, 1);
+        close(run(new Mgda(Mgda.Normalization.L2, false), C, null).weights(), 1e-9, 1 / 3.0, 1);
         // A with loss, L = (2, 0.5): α = (0.941176, 0.058824); w = 2·α/L = (0.941176, 0.235294)
-        close(run(new Mgda("loss", false), A, L).weights(), 1e-6, 0.941176, 0.235294);
+        close(run(new Mgda(Mgda.Normalization.LOSS, false), A, L).weights(), 1e-6, 0.941176, 0.235294);
     }
 
     /** PCGrad §3.2. */
@@ -48,16 +48,16 @@ class AggregatorTest {
     /** CAGrad §3.5, c = 0.5, no rescale: canonical = T·u. */
     @Test
     void cagrad() {
-        CaGrad c = new CaGrad(0.5, "none");
+        CaGrad c = new CaGrad(0.5, CaGrad.Rescale.NONE);
         close(run(c, A, null).weights(), 1e-7, 1.5, 1.5);
         close(run(c, C, null).weights(), 1e-9, 1.0, 2 * (0.5 + 0.5 * Math.sqrt(2.5))); // λ = ρ = c‖ḡ‖ = 0.5√2.5
-        close(run(new CaGrad(0.5, "none"), B, null).weights(), 2e-5, 2 * 0.750929, 2 * 0.747193);
-        close(run(new CaGrad(0.5, "none"), E, null).weights(), 2e-5, 3 * 0.644949, 3 * 0.333333, 3 * 0.429965);
+        close(run(new CaGrad(0.5, CaGrad.Rescale.NONE), B, null).weights(), 2e-5, 2 * 0.750929, 2 * 0.747193);
+        close(run(new CaGrad(0.5, CaGrad.Rescale.NONE), E, null).weights(), 2e-5, 3 * 0.644949, 3 * 0.333333, 3 * 0.429965);
         // rescale 1 + c² on C: d = (1.2, 1.032456) → weights (1.2/3·2, 1.032456·2)
-        close(direction(C, run(new CaGrad(0.5, "1+c^2"), C, null).weights()), 1e-6, 2 * 1.2, 2 * 1.032456);
+        close(direction(C, run(new CaGrad(0.5, CaGrad.Rescale.ONE_PLUS_C_SQUARED), C, null).weights()), 1e-6, 2 * 1.2, 2 * 1.032456);
         // c = 0 is the mean gradient; identical rows g give T(1+c)·g
-        close(run(new CaGrad(0, "none"), C, null).weights(), 1e-12, 1, 1);
-        close(direction(new double[][] {{1, 2}, {1, 2}}, run(new CaGrad(0.5, "none"), new double[][] {{1, 2}, {1, 2}}, null)
+        close(run(new CaGrad(0, CaGrad.Rescale.NONE), C, null).weights(), 1e-12, 1, 1);
+        close(direction(new double[][] {{1, 2}, {1, 2}}, run(new CaGrad(0.5, CaGrad.Rescale.NONE), new double[][] {{1, 2}, {1, 2}}, null)
                 .weights()), 1e-6, 2 * 1.5, 2 * 1.5 * 2);
     }
 

@@ -35,8 +35,8 @@ final class Examples {
         return d;
     }
 
-    static Balance run(LossBalancer b, double[][] rows, double[] losses) {
-        return b.balance(new BalanceInput(0, 0, losses, gram(rows), null));
+    static Balance run(GramianWeighting b, double[][] rows, double[] losses) {
+        return b.weigh(new GramianInput(0, 0, gram(rows), losses));
     }
 
     static void close(double[] actual, double tol, double... expected) {

@@ -31,7 +31,7 @@ class CheckpointFileTest {
 
     private static double firstWeightSum(MultiTaskModel m) {
         try (PointerScope s = new PointerScope()) {
-            return m.parameters().get(0).sum().item_double();
+            return m.network().parameters().get(0).sum().item_double();
         }
     }
 
@@ -39,8 +39,8 @@ class CheckpointFileTest {
     void roundTripRestoresWeightsAndState(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("latest.ckpt");
         try (MultiTaskModel a = model(4); MultiTaskModel b = model(4)) {
-            CheckpointFile.save(f, a, null, STATE);
-            CheckpointFile.load(f, b, null, Engine.device(DeviceSpec.parse("cpu")));
+            CheckpointFile.save(f, a.network(), null, STATE);
+            CheckpointFile.load(f, b.network(), null, Engine.device(DeviceSpec.parse("cpu")));
             assertThat(firstWeightSum(b)).isEqualTo(firstWeightSum(a));
         }
         assertThat(CheckpointFile.readState(f)).usingRecursiveComparison().isEqualTo(STATE);
@@ -51,19 +51,19 @@ class CheckpointFileTest {
     void failedSaveKeepsThePreviousCheckpoint(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("latest.ckpt");
         try (MultiTaskModel a = model(4); MultiTaskModel b = model(4); MultiTaskModel c = model(4)) {
-            CheckpointFile.save(f, a, null, STATE);
+            CheckpointFile.save(f, a.network(), null, STATE);
             byte[] before = Files.readAllBytes(f);
             CheckpointFile.Saver crashing = (target, writer) -> AtomicFiles.write(target, tmp -> {
                 writer.write(tmp);
                 Files.write(tmp, new byte[] {1, 2, 3}); // torn content...
                 throw new IOException("simulated power loss");  // ...and the process dies before the rename
             });
-            assertThatThrownBy(() -> CheckpointFile.save(f, b, null, STATE, crashing)).hasMessageContaining("simulated");
+            assertThatThrownBy(() -> CheckpointFile.save(f, b.network(), null, STATE, crashing)).hasMessageContaining("simulated");
             assertThat(Files.readAllBytes(f)).isEqualTo(before);
             try (var files = Files.list(dir)) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactly("latest.ckpt");
             }
-            CheckpointFile.load(f, c, null, Engine.device(DeviceSpec.parse("cpu")));
+            CheckpointFile.load(f, c.network(), null, Engine.device(DeviceSpec.parse("cpu")));
             assertThat(firstWeightSum(c)).isEqualTo(firstWeightSum(a));
         }
     }
@@ -72,8 +72,8 @@ class CheckpointFileTest {
     void wrongShapesMissingAndCorruptFilesAreClearErrors(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("x.ckpt");
         try (MultiTaskModel a = model(4); MultiTaskModel wide = model(5)) {
-            CheckpointFile.save(f, a, null, STATE);
-            assertThatThrownBy(() -> CheckpointFile.load(f, wide, null, Engine.device(DeviceSpec.parse("cpu"))))
+            CheckpointFile.save(f, a.network(), null, STATE);
+            assertThatThrownBy(() -> CheckpointFile.load(f, wide.network(), null, Engine.device(DeviceSpec.parse("cpu"))))
                     .isInstanceOf(UserInputException.class).hasMessageContaining("does not fit this model")
                     .hasMessageContaining("[4, 3] in the checkpoint, the model expects [5, 3]");
         }

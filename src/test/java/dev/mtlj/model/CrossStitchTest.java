@@ -25,14 +25,14 @@ class CrossStitchTest {
     void mlpShapesCountsAndInitialisation() {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(4, 3), 0.0), new CrossStitchSpec(null, null),
                 null, null), new long[] {6}, TWO); PointerScope s = new PointerScope()) {
-            assertThat(m.sharing().encode(torch.randn(5, 6)).shape()).containsExactly(5, 2, 3);
-            List<Tensor> outs = m.forward(torch.randn(5, 6));
+            assertThat(m.network().sharing().encode(torch.randn(5, 6)).shape()).containsExactly(5, 2, 3);
+            List<Tensor> outs = m.network().forward(torch.randn(5, 6));
             assertThat(outs.get(0).shape()).containsExactly(5, 2);
             assertThat(outs.get(1).shape()).containsExactly(5, 1);
             assertThat(m.sharedParameterCount()).isEqualTo(86 + 28);
             assertThat(m.parameterCount()).isEqualTo(86 + 28 + 12);
-            float[] stitch0 = Tensors.toFloats(m.named_parameters().get(0).value());
-            assertThat(m.named_parameters().get(0).key().getString()).isEqualTo("cross_stitch.stitch0");
+            float[] stitch0 = Tensors.toFloats(m.network().named_parameters().get(0).value());
+            assertThat(m.network().named_parameters().get(0).key().getString()).isEqualTo("cross_stitch.stitch0");
             assertThat(stitch0).containsExactly(0.9f, 0.9f, 0.9f, 0.9f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.9f, 0.9f, 0.9f, 0.9f);
         }
     }
@@ -42,8 +42,8 @@ class CrossStitchTest {
     void everyColumnInfluencesEveryTask() {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(4, 3), 0.0), new CrossStitchSpec(null, null),
                 null, null), new long[] {6}, TWO); PointerScope s = new PointerScope()) {
-            m.forward(torch.randn(5, 6)).get(0).pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
-            org.bytedeco.pytorch.StringTensorDict named = m.named_parameters();
+            m.network().forward(torch.randn(5, 6)).get(0).pow(new org.bytedeco.pytorch.Scalar(2)).sum().backward();
+            org.bytedeco.pytorch.StringTensorDict named = m.network().named_parameters();
             for (long i = 0; i < named.size(); i++) {
                 if (named.get(i).key().getString().equals("cross_stitch.col1_stage0.fc0.weight")) {
                     assertThat(Tensors.toDoubles(named.get(i).value().grad().abs().sum())[0]).isPositive();
@@ -59,10 +59,10 @@ class CrossStitchTest {
     void cnnColumns() {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new CnnSpec(List.of(2, 3), 3, false, null, null),
                 new CrossStitchSpec(1.0, 0.0), null, null), new long[] {1, 8, 8}, TWO); PointerScope s = new PointerScope()) {
-            assertThat(m.forward(torch.randn(4, 1, 8, 8)).get(0).shape()).containsExactly(4, 2);
+            assertThat(m.network().forward(torch.randn(4, 1, 8, 8)).get(0).shape()).containsExactly(4, 2);
             // columns 2·((1·2·9+2) + (2·3·9+3)) = 2·77 = 154; stitches 4·2 + 4·3 = 20; flat features 3·2·2 = 12
             assertThat(m.sharedParameterCount()).isEqualTo(154 + 20);
-            assertThat(m.sharing().taskFeatureShape(0)).containsExactly(12);
+            assertThat(m.network().sharing().taskFeatureShape(0)).containsExactly(12);
         }
         assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new ResNetSpec(null, null, null, null),
                 new CrossStitchSpec(null, null), null, null), new long[] {1, 8, 8}, TWO))

@@ -1,11 +1,12 @@
 package dev.mtlj.model;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mtlj.UserInputException;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
@@ -39,7 +40,7 @@ class MmoeTest {
     void shapesGatesAndParameterCount() {
         try (MultiTaskModel m = MultiTaskModel.build(mmoe(3), new long[] {10}, TASKS); PointerScope s = new PointerScope()) {
             Tensor x = torch.randn(7, 10);
-            Mmoe arch = (Mmoe) m.sharing();
+            Mmoe arch = (Mmoe) m.network().sharing();
             assertThat(arch.encode(x).shape()).containsExactly(7, 3, 8);
             for (Tensor g : arch.gates(x)) {
                 assertThat(g.shape()).containsExactly(7, 3);
@@ -48,7 +49,7 @@ class MmoeTest {
                 }
                 assertThat(Tensors.toDoubles(g.min())[0]).isGreaterThanOrEqualTo(0.0);
             }
-            List<Tensor> outs = m.forward(x);
+            List<Tensor> outs = m.network().forward(x);
             assertThat(outs.get(0).shape()).containsExactly(7, 5);
             assertThat(outs.get(1).shape()).containsExactly(7, 1);
             assertThat(outs.get(2).shape()).containsExactly(7, 3);
@@ -56,7 +57,7 @@ class MmoeTest {
             // heads 8·5+5 + 8·1+1 + 8·3+3 = 81.
             assertThat(m.sharedParameterCount()).isEqualTo(264);
             assertThat(m.parameterCount()).isEqualTo(264 + 90 + 81);
-            assertThat(m.taskParameters(0).size()).isEqualTo(3); // head weight, head bias, gate weight
+            assertThat(m.network().taskParameters(0).size()).isEqualTo(3); // head weight, head bias, gate weight
         }
     }
 
@@ -68,8 +69,8 @@ class MmoeTest {
              MultiTaskModel b = MultiTaskModel.build(mmoe(1), new long[] {10}, TASKS);
              PointerScope s = new PointerScope();
              NoGradGuard g = new NoGradGuard()) {
-            StringTensorDict from = a.named_parameters();
-            StringTensorDict to = b.named_parameters();
+            StringTensorDict from = a.network().named_parameters();
+            StringTensorDict to = b.network().named_parameters();
             Map<String, Tensor> target = new java.util.HashMap<>();
             for (long i = 0; i < to.size(); i++) {
                 target.put(to.get(i).key().getString(), to.get(i).value());
@@ -79,8 +80,8 @@ class MmoeTest {
                 target.get(name).copy_(from.get(i).value());
             }
             Tensor x = torch.randn(6, 10);
-            List<Tensor> ya = a.forward(x);
-            List<Tensor> yb = b.forward(x);
+            List<Tensor> ya = a.network().forward(x);
+            List<Tensor> yb = b.network().forward(x);
             for (int k = 0; k < 3; k++) {
                 assertThat(Tensors.toDoubles(yb.get(k))).containsExactly(Tensors.toDoubles(ya.get(k)));
             }
@@ -95,15 +96,13 @@ class MmoeTest {
         Engine.seed(2);
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(2, true), null, null),
                 new long[] {6}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.create("pcgrad", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)),
-                     new TrainSpec(20L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), device,
-                     torch.ScalarType.Float, 2);
+             DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.create("pcgrad", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2))).spec(TrainSpec.defaults().withSteps(20L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(2).build();
              PointerScope s = new PointerScope()) {
             TestDevice.on(m);
-            double[] before = Tensors.toDoubles(m.sharing().taskParameters(0).get(0));
+            double[] before = Tensors.toDoubles(m.network().sharing().taskParameters(0).get(0));
             t.fit(train, null, List.of());
-            double[] after = Tensors.toDoubles(m.sharing().taskParameters(0).get(0));
+            double[] after = Tensors.toDoubles(m.network().sharing().taskParameters(0).get(0));
             assertThat(after).isNotEqualTo(before);
         }
     }
@@ -117,7 +116,7 @@ class MmoeTest {
                 new long[] {6}, data.tasks());
              MultiTaskModel hps = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
                      new long[] {6}, data.tasks());
-             DeviceData val = new DeviceData(data.val(), data.tasks(), device, torch.ScalarType.Float)) {
+             DeviceData val = new DeviceData(data.val(), data.tasks(), TestDevice.spec(), DType.FLOAT32)) {
             TestDevice.on(m);
             TestDevice.on(hps);
             dev.mtlj.train.Report r = dev.mtlj.train.Evaluator.evaluate(m, val, 16, new double[] {1, 1, 1}, 0, "val", 0);
@@ -133,7 +132,7 @@ class MmoeTest {
     @Test
     void gradNormNeedsASingleLastSharedLayer() {
         try (MultiTaskModel m = MultiTaskModel.build(mmoe(3), new long[] {10}, TASKS)) {
-            assertThatThrownBy(() -> m.sharing().lastSharedWeight()).isInstanceOf(UserInputException.class)
+            assertThatThrownBy(() -> m.network().sharing().lastSharedWeight()).isInstanceOf(UserInputException.class)
                     .hasMessageContaining("mmoe architecture has 3 experts and no single last shared layer");
         }
     }

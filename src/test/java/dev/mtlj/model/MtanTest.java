@@ -1,11 +1,12 @@
 package dev.mtlj.model;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtlj.UserInputException;
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.MultiTaskData;
 import dev.mtlj.data.TaskLabels;
@@ -40,12 +41,12 @@ class MtanTest {
     @Test
     void shapesAndParameterCounts() {
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO); PointerScope s = new PointerScope()) {
-            List<Tensor> outs = m.forward(torch.randn(3, 1, 8, 8));
+            List<Tensor> outs = m.network().forward(torch.randn(3, 1, 8, 8));
             assertThat(outs.get(0).shape()).containsExactly(3, 2);
             assertThat(outs.get(1).shape()).containsExactly(3, 1);
             assertThat(m.sharedParameterCount()).isEqualTo(282);
             assertThat(m.parameterCount()).isEqualTo(282 + 130 + 147);
-            assertThat(m.sharing().taskFeatureShape(0)).containsExactly(48);
+            assertThat(m.network().sharing().taskFeatureShape(0)).containsExactly(48);
         }
     }
 
@@ -56,8 +57,7 @@ class MtanTest {
                 .hasMessageContaining("the mtan architecture needs spatial feature maps, which the mlp backbone does not give");
         Device device = TestDevice.get();
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO)) {
-            assertThatThrownBy(() -> new Trainer(m, LossBalancers.create("mgda-ub", Map.of(), BalancerContext.of(2, 0)),
-                    TrainSpec.defaults(), device, torch.ScalarType.Float, 0)).isInstanceOf(UserInputException.class)
+            assertThatThrownBy(() -> Trainer.builder(m, Balancers.create("mgda-ub", Map.of(), BalancerContext.of(2, 0))).spec(TrainSpec.defaults()).seed(0).build()).isInstanceOf(UserInputException.class)
                     .hasMessageContaining("'mgda-ub' differentiates w.r.t. the shared representation");
         }
     }
@@ -84,15 +84,13 @@ class MtanTest {
         MultiTaskData data = new MultiTaskData(x, new int[] {1, 8, 8}, labels);
         Engine.seed(3);
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO);
-             DeviceData train = new DeviceData(data, TWO, device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.create("pcgrad", Map.of(), BalancerContext.of(2, 3)),
-                     new TrainSpec(10L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), device,
-                     torch.ScalarType.Float, 3);
+             DeviceData train = new DeviceData(data, TWO, TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.create("pcgrad", Map.of(), BalancerContext.of(2, 3))).spec(TrainSpec.defaults().withSteps(10L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(3).build();
              PointerScope s = new PointerScope()) {
             TestDevice.on(m);
-            double[] before = Tensors.toDoubles(m.sharing().taskParameters(1).get(0));
+            double[] before = Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0));
             t.fit(train, null, List.of());
-            assertThat(Tensors.toDoubles(m.sharing().taskParameters(1).get(0))).isNotEqualTo(before);
+            assertThat(Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0))).isNotEqualTo(before);
         }
     }
 }

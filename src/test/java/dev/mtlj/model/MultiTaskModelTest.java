@@ -23,14 +23,14 @@ class MultiTaskModelTest {
                 Map.of("a", new HeadSpec(List.of(4), 0.0)));
         try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {10}, TASKS);
              PointerScope s = new PointerScope()) {
-            List<Tensor> outs = m.forward(torch.randn(7, 10));
+            List<Tensor> outs = m.network().forward(torch.randn(7, 10));
             assertThat(outs.get(0).shape()).containsExactly(7, 5);
             assertThat(outs.get(1).shape()).containsExactly(7, 1);
             assertThat(outs.get(2).shape()).containsExactly(7, 3);
             // Hand count: trunk 10·16+16 + 16·8+8 = 312; head a: 8·4+4 + 4·5+5 = 61; b: 8+1 = 9; c: 8·3+3 = 27.
             assertThat(m.sharedParameterCount()).isEqualTo(312);
             assertThat(m.parameterCount()).isEqualTo(312 + 61 + 9 + 27);
-            assertThat(m.taskParameters(0).size()).isEqualTo(4);
+            assertThat(m.network().taskParameters(0).size()).isEqualTo(4);
         }
     }
 
@@ -39,12 +39,12 @@ class MultiTaskModelTest {
         ModelSpec spec = new ModelSpec(new CnnSpec(List.of(4, 8), 3, true, List.of(12), 0.0), null, null, null);
         try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {1, 12, 12}, TASKS);
              PointerScope s = new PointerScope()) {
-            List<Tensor> outs = m.forward(torch.randn(2, 1, 12, 12));
+            List<Tensor> outs = m.network().forward(torch.randn(2, 1, 12, 12));
             assertThat(outs.get(0).shape()).containsExactly(2, 5);
-            assertThat(m.sharing().taskFeatureShape(0)).containsExactly(12);
+            assertThat(m.network().sharing().taskFeatureShape(0)).containsExactly(12);
             // conv1 1·4·9+4 = 40, bn1 8, conv2 4·8·9+8 = 296, bn2 16, fc (8·3·3)·12+12 = 876 → 1236 shared.
             assertThat(m.sharedParameterCount()).isEqualTo(1236);
-            assertThat(m.sharing().lastSharedWeight().shape()).containsExactly(12, 72);
+            assertThat(m.network().sharing().lastSharedWeight().shape()).containsExactly(12, 72);
         }
     }
 
@@ -58,19 +58,19 @@ class MultiTaskModelTest {
         ModelSpec spec = new ModelSpec(new ResNetSpec(List.of(4, 8), 1, null, null), null, null, null);
         try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {3, 8, 8}, TASKS);
              PointerScope s = new PointerScope()) {
-            assertThat(m.sharing().taskFeatureShape(0)).containsExactly(8);
-            List<Tensor> outs = m.forward(torch.randn(2, 3, 8, 8));
+            assertThat(m.network().sharing().taskFeatureShape(0)).containsExactly(8);
+            List<Tensor> outs = m.network().forward(torch.randn(2, 3, 8, 8));
             assertThat(outs.get(0).shape()).containsExactly(2, 5);
             assertThat(outs.get(2).shape()).containsExactly(2, 3);
             assertThat(m.sharedParameterCount()).isEqualTo(1364);
             assertThat(m.parameterCount()).isEqualTo(1364 + 81);
-            assertThat(m.sharing().lastSharedWeight().shape()).containsExactly(8, 8, 3, 3);
+            assertThat(m.network().sharing().lastSharedWeight().shape()).containsExactly(8, 8, 3, 3);
             // one optimisation step through the residual graph changes the stem
-            double before = m.parameters().get(0).sum().item_double();
-            org.bytedeco.pytorch.SGD sgd = new org.bytedeco.pytorch.SGD(m.parameters(), new org.bytedeco.pytorch.SGDOptions(0.1));
-            m.forward(torch.randn(4, 3, 8, 8)).get(2).pow(new org.bytedeco.pytorch.Scalar(2)).mean().backward();
+            double before = m.network().parameters().get(0).sum().item_double();
+            org.bytedeco.pytorch.SGD sgd = new org.bytedeco.pytorch.SGD(m.network().parameters(), new org.bytedeco.pytorch.SGDOptions(0.1));
+            m.network().forward(torch.randn(4, 3, 8, 8)).get(2).pow(new org.bytedeco.pytorch.Scalar(2)).mean().backward();
             sgd.step();
-            assertThat(m.parameters().get(0).sum().item_double()).isNotEqualTo(before);
+            assertThat(m.network().parameters().get(0).sum().item_double()).isNotEqualTo(before);
         }
         assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new ResNetSpec(List.of(4, 8, 16, 32, 64), 1, null, null),
                 null, null, null), new long[] {1, 8, 8}, TASKS)).isInstanceOf(UserInputException.class)
@@ -81,11 +81,11 @@ class MultiTaskModelTest {
     void freezingTheBackboneLeavesItOutOfTheTrainableSet() {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(6), 0.0), null, null, null),
                 new long[] {3}, TASKS); PointerScope s = new PointerScope()) {
-            long all = m.trainableParameters().size();
+            long all = m.network().trainableParameters().size();
             m.setFrozen("backbone", true);
-            assertThat(m.trainableParameters().size()).isEqualTo(all - 2);
+            assertThat(m.network().trainableParameters().size()).isEqualTo(all - 2);
             m.setFrozen("head:b", true);
-            assertThat(m.trainableParameters().size()).isEqualTo(all - 4);
+            assertThat(m.network().trainableParameters().size()).isEqualTo(all - 4);
             assertThatThrownBy(() -> m.setFrozen("head:zzz", true)).isInstanceOf(UserInputException.class)
                     .hasMessageContaining("cannot freeze 'head:zzz'");
         }

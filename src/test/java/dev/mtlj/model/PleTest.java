@@ -1,10 +1,11 @@
 package dev.mtlj.model;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
@@ -43,11 +44,11 @@ class PleTest {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(EXPERT, new PleSpec(2, 2, 1, false), null, null),
                 new long[] {10}, TASKS); PointerScope s = new PointerScope()) {
             Tensor x = torch.randn(4, 10);
-            assertThat(m.sharing().encode(x).shape()).containsExactly(4, 8, 8); // 3 task + 2 shared experts, 3 gate inputs
-            List<Tensor> outs = m.forward(x);
+            assertThat(m.network().sharing().encode(x).shape()).containsExactly(4, 8, 8); // 3 task + 2 shared experts, 3 gate inputs
+            List<Tensor> outs = m.network().forward(x);
             assertThat(outs.get(0).shape()).containsExactly(4, 5);
             assertThat(outs.get(2).shape()).containsExactly(4, 3);
-            for (Tensor g : m.sharing().gates(x)) {
+            for (Tensor g : m.network().sharing().gates(x)) {
                 assertThat(g.shape()).containsExactly(4, 3);
                 for (double v : Tensors.toDoubles(g.sum(1))) {
                     assertThat(v).isCloseTo(1.0, within(1e-6));
@@ -55,7 +56,7 @@ class PleTest {
             }
             assertThat(m.parameterCount()).isEqualTo(1012 + 81);
             assertThat(m.sharedParameterCount()).isEqualTo(724);
-            assertThat(m.taskParameters(0).size()).isEqualTo(5); // head w, b; level-2 gate; level-2 expert w, b
+            assertThat(m.network().taskParameters(0).size()).isEqualTo(5); // head w, b; level-2 gate; level-2 expert w, b
         }
     }
 
@@ -64,7 +65,7 @@ class PleTest {
     void cgcParameterCounts() {
         try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(EXPERT, new CgcSpec(2, 1, false), null, null),
                 new long[] {10}, TASKS); PointerScope s = new PointerScope()) {
-            assertThat(m.sharing().encode(torch.randn(2, 10)).shape()).containsExactly(2, 5, 8);
+            assertThat(m.network().sharing().encode(torch.randn(2, 10)).shape()).containsExactly(2, 5, 8);
             assertThat(m.parameterCount()).isEqualTo(530 + 81);
             assertThat(m.sharedParameterCount()).isEqualTo(176);
         }
@@ -77,18 +78,18 @@ class PleTest {
              MultiTaskModel b = MultiTaskModel.build(new ModelSpec(EXPERT, new CgcSpec(1, 0, false), null, null), new long[] {10}, TASKS);
              PointerScope s = new PointerScope();
              NoGradGuard g = new NoGradGuard()) {
-            StringTensorDict to = b.named_parameters();
+            StringTensorDict to = b.network().named_parameters();
             Map<String, Tensor> target = new HashMap<>();
             for (long i = 0; i < to.size(); i++) {
                 target.put(to.get(i).key().getString(), to.get(i).value());
             }
-            StringTensorDict from = a.named_parameters();
+            StringTensorDict from = a.network().named_parameters();
             for (long i = 0; i < from.size(); i++) {
                 target.get(from.get(i).key().getString().replace("backbone.", "ple.l0_shared_e0.")).copy_(from.get(i).value());
             }
             Tensor x = torch.randn(5, 10);
             for (int k = 0; k < 3; k++) {
-                assertThat(Tensors.toDoubles(b.forward(x).get(k))).containsExactly(Tensors.toDoubles(a.forward(x).get(k)));
+                assertThat(Tensors.toDoubles(b.network().forward(x).get(k))).containsExactly(Tensors.toDoubles(a.network().forward(x).get(k)));
             }
         }
     }
@@ -102,15 +103,13 @@ class PleTest {
             Engine.seed(9);
             try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(EXPERT, new PleSpec(2, 1, 1, false), null, null),
                     new long[] {6}, data.tasks());
-                 DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
-                 Trainer t = new Trainer(m, LossBalancers.create(method, Map.of(), BalancerContext.of(3, 9)),
-                         new TrainSpec(12L, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null), device,
-                         torch.ScalarType.Float, 9);
+                 DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+                 Trainer t = Trainer.builder(m, Balancers.create(method, Map.of(), BalancerContext.of(3, 9))).spec(TrainSpec.defaults().withSteps(12L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(9).build();
                  PointerScope s = new PointerScope()) {
                 TestDevice.on(m);
-                double[] before = Tensors.toDoubles(m.sharing().taskParameters(1).get(0));
+                double[] before = Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0));
                 t.fit(train, null, List.of());
-                assertThat(Tensors.toDoubles(m.sharing().taskParameters(1).get(0))).as(method).isNotEqualTo(before);
+                assertThat(Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0))).as(method).isNotEqualTo(before);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.mtlj.model;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -7,7 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlj.UserInputException;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
@@ -71,17 +72,16 @@ class TorchScriptBackboneTest {
                 null, null);
         Engine.seed(3);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(spec, new long[] {6}, data.tasks()));
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.equal(3), new TrainSpec(10L, 16, 16, OptimizerSpec.adam(1e-2), null, null,
-                     100L, 0L, 0L, null, null), device, torch.ScalarType.Float, 3);
+             DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults().withSteps(10L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(3).build();
              PointerScope scope = new PointerScope()) {
-            double[] backboneBefore = Tensors.toDoubles(m.sharedParameters().get(0));
-            double[] headBefore = Tensors.toDoubles(m.taskParameters(0).get(0));
+            double[] backboneBefore = Tensors.toDoubles(m.network().sharedParameters().get(0));
+            double[] headBefore = Tensors.toDoubles(m.network().taskParameters(0).get(0));
             for (int i = 0; i < 10; i++) {
                 t.trainStep(train);
             }
-            assertThat(Tensors.toDoubles(m.taskParameters(0).get(0))).isNotEqualTo(headBefore);
-            return !java.util.Arrays.equals(Tensors.toDoubles(m.sharedParameters().get(0)), backboneBefore);
+            assertThat(Tensors.toDoubles(m.network().taskParameters(0).get(0))).isNotEqualTo(headBefore);
+            return !java.util.Arrays.equals(Tensors.toDoubles(m.network().sharedParameters().get(0)), backboneBefore);
         }
     }
 

@@ -48,9 +48,9 @@ class PredictorTest {
         Path ckpt = CheckpointFile.resolve(run);
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard();
              MultiTaskModel model = MultiTaskModel.build(ServedRun.config().model(), new long[] {250}, data.tasks())) {
-            CheckpointFile.load(ckpt, model, null, new Device("cpu"));
-            model.eval();
-            List<Tensor> outs = model.forward(Tensor.create(x, test.size(), 250));
+            CheckpointFile.load(ckpt, model.network(), null, new Device("cpu"));
+            model.network().eval();
+            List<Tensor> outs = model.network().forward(Tensor.create(x, test.size(), 250));
             float[] y1 = dev.mtlj.engine.Tensors.toFloats(outs.get(0));
             float[] cls = dev.mtlj.engine.Tensors.toFloats(outs.get(2).softmax(1));
             assertThat(p.task("y1").values()).containsExactly(y1, within(1e-6f));

@@ -36,7 +36,7 @@ public final class ServedRun {
                         train: {steps: 60, batch_size: 32, optimizer: {type: adam, lr: 0.003}, log_every: 20,
                                 eval_every: 0, checkpoint_every: 0}
                         """.formatted(out), "the serving test config", List.of());
-                dir = Run.train(config, null, false).dir();
+                dir = Run.train(config).dir();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,10 +1,10 @@
 package dev.mtlj.testing;
 
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MultiTaskModel;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The device that device-agnostic tests run on: system property {@code mtlj.test.device} (auto, cpu, cuda,
@@ -14,19 +14,24 @@ import org.bytedeco.pytorch.global.torch;
 public final class TestDevice {
     private TestDevice() {}
 
-    /** The resolved test device (a cached, borrowed handle). */
+    /** The resolved test device. */
+    public static DeviceSpec spec() {
+        return Engine.resolve(DeviceSpec.parse(System.getProperty("mtlj.test.device", "cpu")));
+    }
+
+    /** The resolved test device as a libtorch handle (cached, borrowed), for tensor-level tests. */
     public static Device get() {
-        return Engine.device(DeviceSpec.parse(System.getProperty("mtlj.test.device", "cpu")));
+        return Engine.device(spec());
     }
 
     /** {@code model} moved to the test device in float32. */
     public static MultiTaskModel on(MultiTaskModel model) {
-        return on(model, torch.ScalarType.Float);
+        return on(model, DType.FLOAT32);
     }
 
     /** {@code model} moved to the test device in {@code dtype}. */
-    public static MultiTaskModel on(MultiTaskModel model, torch.ScalarType dtype) {
-        model.to(get(), dtype);
+    public static MultiTaskModel on(MultiTaskModel model, DType dtype) {
+        model.to(spec(), dtype);
         return model;
     }
 

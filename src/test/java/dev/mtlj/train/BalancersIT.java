@@ -1,10 +1,11 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancer;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.GradNormToy;
@@ -30,19 +31,19 @@ class BalancersIT {
     private static final Device DEVICE = TestDevice.get();
     private static final DataSplits DATA = TinyProblem.generate(6, 256, 32, 32, 8);
 
-    private static LossBalancer make(String name) {
+    private static Balancer make(String name) {
         Map<String, Object> params = name.equals("fixed") ? Map.of("weights", Map.of("reg", 1, "bin", 2, "cls", 0.5)) : Map.of();
-        return LossBalancers.create(name, params, new BalancerContext(List.of("reg", "bin", "cls"), List.of(true, false, false), 1e-2, 4));
+        return Balancers.create(name, params, new BalancerContext(List.of("reg", "bin", "cls"), List.of(true, false, false), 1e-2, 4));
     }
 
     private static List<Report> train(String balancer, long steps, Path resume, Path save) throws Exception {
         List<Report> reports = new ArrayList<>();
         Engine.seed(4);
-        TrainSpec spec = new TrainSpec(steps, 16, 32, OptimizerSpec.adam(1e-2), null, null, 1L, 0L, 0L, null, null);
+        TrainSpec spec = TrainSpec.defaults().withSteps(steps).withBatchSize(16).withEvalBatchSize(32).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(1L).withEvalEvery(0L).withCheckpointEvery(0L);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(12, 12), 0.1), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, make(balancer), spec, DEVICE, torch.ScalarType.Float, 4)) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(model, make(balancer)).spec(spec).seed(4).build()) {
             TestDevice.on(model);
             if (resume != null) {
                 t.resume(resume);
@@ -104,14 +105,14 @@ class BalancersIT {
     void gradNormOrdersTheToyTasksInverselyToTheirScales() {
         DataSplits toy = GradNormToy.generate(new GradNormToy.Options(new double[] {1, 10, 100}, 32, 8, 0, 512, 32, 32, 5));
         Engine.seed(5);
-        LossBalancer gn = LossBalancers.create("gradnorm", Map.of("alpha", 0.12, "lr", 0.01),
+        Balancer gn = Balancers.create("gradnorm", Map.of("alpha", 0.12, "lr", 0.01),
                 new BalancerContext(List.of("y1", "y2", "y3"), List.of(true, true, true), 1e-3, 5));
-        TrainSpec spec = new TrainSpec(300L, 32, 32, OptimizerSpec.adam(1e-3), null, null, 300L, 0L, 0L, null, null);
+        TrainSpec spec = TrainSpec.defaults().withSteps(300L).withBatchSize(32).withEvalBatchSize(32).withOptimizer(OptimizerSpec.adam(1e-3)).withLogEvery(300L).withEvalEvery(0L).withCheckpointEvery(0L);
         double[] w;
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32, 32, 32), 0.0), null, null, null),
                 new long[] {32}, toy.tasks());
-             DeviceData train = new DeviceData(toy.train(), toy.tasks(), DEVICE, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, gn, spec, DEVICE, torch.ScalarType.Float, 5)) {
+             DeviceData train = new DeviceData(toy.train(), toy.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(model, gn).spec(spec).seed(5).build()) {
             TestDevice.on(model);
             t.fit(train, null, List.of());
             w = ((dev.mtlj.balance.GradNorm) gn).weights();

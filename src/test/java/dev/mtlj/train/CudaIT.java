@@ -1,10 +1,11 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.CudaMemory;
@@ -53,12 +54,12 @@ class CudaIT {
     @EnumSource(Precision.class)
     void trainingStepsNeverWaitForTheDevice(Precision precision) {
         Device device = TestDevice.get();
-        TrainSpec spec = new TrainSpec(100L, 32, 64, null, null, 1.0, 1000L, 0L, 0L, null, null, precision);
+        TrainSpec spec = TrainSpec.defaults().withSteps(100L).withBatchSize(32).withEvalBatchSize(64).withGradClip(1.0).withLogEvery(1000L).withEvalEvery(0L).withCheckpointEvery(0L).withPrecision(precision);
         Engine.seed(3);
         try (MultiTaskModel model = TestDevice.on(MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32), 0.0),
                 null, null, null), new long[] {8}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, LossBalancers.equal(3), spec, device, torch.ScalarType.Float, 3)) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(model, Balancers.equal(3)).spec(spec).seed(3).build()) {
             for (int i = 0; i < 3; i++) {
                 t.trainStep(train); // lazy initialisation (handles, optimizer state) outside the checked window
             }
@@ -83,15 +84,14 @@ class CudaIT {
     @Test
     void deviceMemoryStaysFlat() {
         Device device = TestDevice.get();
-        TrainSpec spec = new TrainSpec(520L, 32, 64, null, null, 1.0, 10L, 100L, 0L, null, null);
+        TrainSpec spec = TrainSpec.defaults().withSteps(520L).withBatchSize(32).withEvalBatchSize(64).withGradClip(1.0).withLogEvery(10L).withEvalEvery(100L).withCheckpointEvery(0L);
         Map<Long, Long> allocated = new HashMap<>();
         Engine.seed(4);
         try (MultiTaskModel model = TestDevice.on(MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32), 0.0),
                 null, null, null), new long[] {8}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), device, torch.ScalarType.Float);
-             DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, LossBalancers.create("uw", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)),
-                     spec, device, torch.ScalarType.Float, 4)) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(model, Balancers.create("uw", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2))).spec(spec).seed(4).build()) {
             t.fit(train, val, List.of(new TrainingListener() {
                 @Override
                 public void onStep(StepResult r) {

@@ -1,13 +1,15 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mtlj.balance.Balance;
-import dev.mtlj.balance.BalanceInput;
-import dev.mtlj.balance.LossBalancer;
-import dev.mtlj.balance.LossBalancers;
-import dev.mtlj.balance.Need;
+import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.GramianInput;
+import dev.mtlj.balance.GramianWeighting;
+import dev.mtlj.balance.Balancers;
+import dev.mtlj.balance.NativeScale;
 import dev.mtlj.data.Batch;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
@@ -40,13 +42,13 @@ class GradientPathsIT {
     private static final DataSplits DATA = TinyProblem.generate(6, 128, 16, 16, 21);
     private static final double[] W = {2.0, 0.5, 1.0};
 
-    /** Fixed weights, but computed "through" a Gramian need; records the Gramians it saw. */
-    private static final class Probe implements LossBalancer {
-        final Need need;
+    /** Fixed weights, but computed "through" a Gramian; records the Gramians it saw. */
+    private static final class Probe implements GramianWeighting {
+        final Space space;
         final List<double[][]> seen = new ArrayList<>();
 
-        Probe(Need need) {
-            this.need = need;
+        Probe(Space space) {
+            this.space = space;
         }
 
         @Override
@@ -55,28 +57,34 @@ class GradientPathsIT {
         }
 
         @Override
-        public Set<Need> needs() {
-            return Set.of(need);
+        public NativeScale nativeScale() {
+            return NativeScale.CANONICAL;
         }
 
         @Override
-        public Balance balance(BalanceInput in) {
+        public Space space() {
+            return space;
+        }
+
+        @Override
+        public Balance weigh(GramianInput in) {
             seen.add(in.gramian());
             return new Balance(W, W, Map.of());
         }
     }
 
-    private static double[] trainAndFlatten(LossBalancer b, int steps) {
+    private static double[] trainAndFlatten(Balancer b, int steps) {
         Engine.seed(3);
-        TrainSpec spec = new TrainSpec((long) steps, 16, 16, OptimizerSpec.adam(1e-2), null, null, 100L, 0L, 0L, null, null);
+        TrainSpec spec = TrainSpec.defaults().withSteps((long) steps).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8, 8), 0.0), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Double);
-             Trainer t = new Trainer(model, b, spec, DEVICE, torch.ScalarType.Double, 3);
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT64);
              PointerScope s = new PointerScope()) {
-            model.to(DEVICE, torch.ScalarType.Double);
-            t.fit(train, null, List.of());
-            TensorVector ps = model.parameters();
+            model.to(TestDevice.spec(), DType.FLOAT64);
+            try (Trainer t = Trainer.builder(model, b).spec(spec).seed(3).build()) {
+                t.fit(train, null);
+            }
+            TensorVector ps = model.network().parameters();
             List<Double> all = new ArrayList<>();
             for (long i = 0; i < ps.size(); i++) {
                 for (double v : Tensors.toDoubles(ps.get(i))) {
@@ -96,8 +104,8 @@ class GradientPathsIT {
 
     @Test
     void sharedParameterJacobianReproducesTheWeightedLossStep() {
-        Probe probe = new Probe(Need.GRAMIAN_SHARED);
-        sameParameters(trainAndFlatten(probe, 5), trainAndFlatten(LossBalancers.fixed(W), 5));
+        Probe probe = new Probe(GramianWeighting.Space.SHARED_PARAMETERS);
+        sameParameters(trainAndFlatten(probe, 5), trainAndFlatten(Balancers.fixed(W), 5));
         double[][] h = probe.seen.get(0);
         assertThat(h).hasDimensions(3, 3);
         for (int i = 0; i < 3; i++) {
@@ -111,7 +119,7 @@ class GradientPathsIT {
 
     @Test
     void representationJacobianReproducesTheWeightedLossStep() {
-        sameParameters(trainAndFlatten(new Probe(Need.GRAMIAN_REPRESENTATION), 5), trainAndFlatten(LossBalancers.fixed(W), 5));
+        sameParameters(trainAndFlatten(new Probe(GramianWeighting.Space.REPRESENTATION), 5), trainAndFlatten(Balancers.fixed(W), 5));
     }
 
     /** The Gramian's diagonal equals ‖∇_θ L_i‖² computed independently by separate backward passes. */
@@ -120,40 +128,40 @@ class GradientPathsIT {
         Engine.seed(3);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
              PointerScope s = new PointerScope()) {
             TestDevice.on(model);
             Batch b = train.slice(0, 16);
-            List<Tensor> outs = model.forward(b.inputs());
+            List<Tensor> outs = model.network().forward(b.inputs());
             List<Tensor> losses = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 losses.add(Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
             }
             List<TensorVector> heads = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                heads.add(model.taskParameters(i));
+                heads.add(model.network().taskParameters(i));
             }
-            double[][] h = GradientProbe.gramian(GradientProbe.jacobian(losses, model.sharedParameters(), heads).rows());
-            double[] norms = GradientProbe.norms(freshLosses(model, b), model.sharing().lastSharedWeight());
+            double[][] h = GradientProbe.gramian(GradientProbe.jacobian(losses, model.network().sharedParameters(), heads).rows());
+            double[] norms = GradientProbe.norms(freshLosses(model, b), model.network().sharing().lastSharedWeight());
             for (int i = 0; i < 3; i++) {
                 List<Tensor> l = freshLosses(model, b);
-                model.zero_grad(true);
+                model.network().zero_grad(true);
                 l.get(i).backward();
                 double sq = 0;
-                TensorVector shared = model.sharedParameters();
+                TensorVector shared = model.network().sharedParameters();
                 for (long k = 0; k < shared.size(); k++) {
                     double n = shared.get(k).grad().norm().item_double();
                     sq += n * n;
                 }
                 assertThat(h[i][i]).isCloseTo(sq, within(1e-5 * sq));
-                double w = model.sharing().lastSharedWeight().grad().norm().item_double();
+                double w = model.network().sharing().lastSharedWeight().grad().norm().item_double();
                 assertThat(norms[i]).isCloseTo(w, within(1e-5 * w));
             }
         }
     }
 
     private static List<Tensor> freshLosses(MultiTaskModel model, Batch b) {
-        List<Tensor> outs = model.forward(b.inputs());
+        List<Tensor> outs = model.network().forward(b.inputs());
         List<Tensor> losses = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             losses.add(Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));

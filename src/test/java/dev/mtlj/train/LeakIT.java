@@ -1,8 +1,9 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
@@ -26,13 +27,13 @@ class LeakIT {
         Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(5, 200, 40, 40, 5);
         Map<Long, Long> counts = new HashMap<>();
-        TrainSpec spec = new TrainSpec(300L, 20, 16, null, null, 1.0, 7L, 50L, 0L, null, null);
+        TrainSpec spec = TrainSpec.defaults().withSteps(300L).withBatchSize(20).withEvalBatchSize(16).withGradClip(1.0).withLogEvery(7L).withEvalEvery(50L).withCheckpointEvery(0L);
         Engine.seed(5);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.1), null, null, null),
                 new long[] {5}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
-             DeviceData val = new DeviceData(data.val(), data.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, LossBalancers.equal(3), spec, device, torch.ScalarType.Float, 5)) {
+             DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+             DeviceData val = new DeviceData(data.val(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(model, Balancers.equal(3)).spec(spec).seed(5).build()) {
             TestDevice.on(model);
             t.fit(train, val, List.of(new TrainingListener() {
                 @Override

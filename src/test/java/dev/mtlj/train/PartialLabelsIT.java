@@ -1,11 +1,12 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mtlj.UserInputException;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.MultiTaskData;
@@ -52,12 +53,11 @@ class PartialLabelsIT {
         MultiTaskData train = dropLabels(DATA.train(), "bin", r -> true);
         Engine.seed(9);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {6}, DATA.tasks()));
-             DeviceData d = new DeviceData(train, DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.equal(3), new TrainSpec(20L, 16, 16, OptimizerSpec.adam(1e-2), null, 1.0,
-                     5L, 0L, 0L, null, null), device, torch.ScalarType.Float, 9);
+             DeviceData d = new DeviceData(train, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults().withSteps(20L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withGradClip(1.0).withLogEvery(5L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(9).build();
              PointerScope scope = new PointerScope()) {
-            double[] binBefore = Tensors.toDoubles(m.taskParameters(1).get(0));
-            double[] regBefore = Tensors.toDoubles(m.taskParameters(0).get(0));
+            double[] binBefore = Tensors.toDoubles(m.network().taskParameters(1).get(0));
+            double[] regBefore = Tensors.toDoubles(m.network().taskParameters(0).get(0));
             List<Report> logs = new java.util.ArrayList<>();
             t.fit(d, null, List.of(new TrainingListener() {
                 @Override
@@ -65,8 +65,8 @@ class PartialLabelsIT {
                     logs.add(r);
                 }
             }));
-            assertThat(Tensors.toDoubles(m.taskParameters(1).get(0))).containsExactly(binBefore);
-            assertThat(Tensors.toDoubles(m.taskParameters(0).get(0))).isNotEqualTo(regBefore);
+            assertThat(Tensors.toDoubles(m.network().taskParameters(1).get(0))).containsExactly(binBefore);
+            assertThat(Tensors.toDoubles(m.network().taskParameters(0).get(0))).isNotEqualTo(regBefore);
             assertThat(logs.get(0).tasks().get("bin").loss()).as("no labelled step in the window").isNaN();
             assertThat(logs.get(0).tasks().get("reg").loss()).isFinite();
         }
@@ -78,9 +78,8 @@ class PartialLabelsIT {
         Device device = TestDevice.get();
         MultiTaskData train = dropLabels(DATA.train(), "cls", r -> true);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {6}, DATA.tasks()));
-             DeviceData d = new DeviceData(train, DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.create("gradnorm", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)),
-                     new TrainSpec(5L, 16, 16, null, null, null, 5L, 0L, 0L, null, null), device, torch.ScalarType.Float, 9)) {
+             DeviceData d = new DeviceData(train, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.create("gradnorm", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2))).spec(TrainSpec.defaults().withSteps(5L).withBatchSize(16).withEvalBatchSize(16).withLogEvery(5L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(9).build()) {
             assertThatThrownBy(() -> t.trainStep(d)).isInstanceOf(UserInputException.class)
                     .hasMessageStartingWith("the batch of step 0 holds no label of task 'cls' (partial labels), and balancer"
                             + " 'gradnorm' needs every task in every step");
@@ -97,8 +96,8 @@ class PartialLabelsIT {
         MultiTaskData subset = rows(DATA.val(), keep);
         Engine.seed(9);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {6}, DATA.tasks()));
-             DeviceData p = new DeviceData(partial, DATA.tasks(), device, torch.ScalarType.Float);
-             DeviceData s = new DeviceData(subset, DATA.tasks(), device, torch.ScalarType.Float)) {
+             DeviceData p = new DeviceData(partial, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             DeviceData s = new DeviceData(subset, DATA.tasks(), TestDevice.spec(), DType.FLOAT32)) {
             double[] w = {1, 1, 1};
             TaskReport a = Evaluator.evaluate(m, p, 16, w, 0, "val", 0).tasks().get("reg");
             TaskReport b = Evaluator.evaluate(m, s, 16, w, 0, "val", 0).tasks().get("reg");

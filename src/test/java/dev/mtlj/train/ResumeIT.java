@@ -1,8 +1,9 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
@@ -26,16 +27,15 @@ class ResumeIT {
 
     /** Dropout, SGD momentum, a step schedule and mid-epoch stops exercise every piece of resumable state. */
     private static TrainSpec spec(long steps) {
-        return new TrainSpec(steps, 16, 64, new OptimizerSpec("sgd", 0.05, 0.9, null, null, null, 1e-4),
-                new ScheduleSpec("step", 5L, 10L, 0.5, null), 1.0, 1L, 0L, 0L, null, null);
+        return TrainSpec.defaults().withSteps(steps).withBatchSize(16).withEvalBatchSize(64).withOptimizer(new OptimizerSpec("sgd", 0.05, 0.9, null, null, null, 1e-4)).withSchedule(new ScheduleSpec("step", 5L, 10L, 0.5, null)).withGradClip(1.0).withLogEvery(1L).withEvalEvery(0L).withCheckpointEvery(0L);
     }
 
     private static List<double[]> run(long steps, Path resumeFrom, Path saveTo) throws Exception {
         Engine.seed(11);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(16, 16), 0.2), null, null, null),
                 new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), DEVICE, torch.ScalarType.Float);
-             Trainer t = new Trainer(model, LossBalancers.equal(3), spec(steps), DEVICE, torch.ScalarType.Float, 11)) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(model, Balancers.equal(3)).spec(spec(steps)).seed(11).build()) {
             TestDevice.on(model);
             return fitFrom(t, train, resumeFrom, saveTo);
         }

@@ -1,11 +1,13 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtlj.UserInputException;
+import dev.mtlj.balance.Balancer;
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.PerTaskSynthetic;
@@ -43,12 +45,12 @@ class SampledTrainingIT {
     void everyTaskLearnsUnderTemperatureSampling() {
         Device device = TestDevice.get();
         Engine.seed(5);
-        TrainSpec spec = new TrainSpec(800L, 32, 128, OptimizerSpec.adam(3e-3), null, null, 100L, 0L, 0L, null, null);
+        TrainSpec spec = TrainSpec.defaults().withSteps(800L).withBatchSize(32).withEvalBatchSize(128).withOptimizer(OptimizerSpec.adam(3e-3)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), device, torch.ScalarType.Float);
-             DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.equal(3), spec, device, torch.ScalarType.Float, 5)
-                     .sampling(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16})) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(spec).seed(5)
+                     .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16}).build()) {
             Report before = t.evaluate(val, "val");
             List<Report> logs = new ArrayList<>();
             t.fit(train, null, List.of(new TrainingListener() {
@@ -82,9 +84,9 @@ class SampledTrainingIT {
     void balancersNeedingAllTasksAreRefused() {
         Device device = TestDevice.get();
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             Trainer t = new Trainer(m, LossBalancers.create("uw", Map.of(), BalancerContext.of(3, 1)), TrainSpec.defaults(),
-                     device, torch.ScalarType.Float, 5)) {
-            assertThatThrownBy(() -> t.sampling(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16}))
+             Balancer uw = Balancers.create("uw", Map.of(), BalancerContext.of(3, 1))) {
+            assertThatThrownBy(() -> Trainer.builder(m, uw).sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16})
+                    .build())
                     .isInstanceOf(UserInputException.class)
                     .hasMessageStartingWith("sampled training trains only the drawn task(s) in each step, and balancer 'uw'");
         }
@@ -95,9 +97,9 @@ class SampledTrainingIT {
     void aTaskSmallerThanItsBatchIsNamed() {
         Device device = TestDevice.get();
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.equal(3), TrainSpec.defaults(), device, torch.ScalarType.Float, 5)
-                     .sampling(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 64})) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults()).seed(5)
+                     .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 64}).build()) {
             assertThatThrownBy(() -> t.trainStep(train)).isInstanceOf(UserInputException.class)
                     .hasMessage("task 'small' has 50 labelled training examples, fewer than its batch size 64; lower"
                             + " tasks.small.batch_size");
@@ -121,11 +123,10 @@ class SampledTrainingIT {
         Device device = TestDevice.get();
         Engine.seed(8);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), device, torch.ScalarType.Float);
-             Trainer t = new Trainer(m, LossBalancers.equal(3), new TrainSpec(steps, 16, 64, null, null, null, 1L, 0L, 0L, null,
-                     null), device, torch.ScalarType.Float, 8)
-                     .sampling(TaskSamplers.create("dynamic", Map.of("every", 5), List.of("big", "mid", "small"), SIZES, 8), 2,
-                             new int[] {16, 16, 8})) {
+             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults().withSteps(steps).withBatchSize(16).withEvalBatchSize(64).withLogEvery(1L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(8)
+                     .sampled(TaskSamplers.create("dynamic", Map.of("every", 5), List.of("big", "mid", "small"), SIZES, 8), 2,
+                             new int[] {16, 16, 8}).build()) {
             return ResumeIT.fitFrom(t, train, resumeFrom, saveTo);
         }
     }

@@ -1,8 +1,9 @@
 package dev.mtlj.train;
 
+import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Engine;
@@ -29,12 +30,11 @@ class TrainerIT {
         Device device = TestDevice.get();
         Engine.seed(7);
         List<Report> reports = new ArrayList<>();
-        TrainSpec spec = new TrainSpec(400L, 32, 128, OptimizerSpec.adam(3e-3), null, null, 50L, 0L, 0L, null, null,
-                precision);
+        TrainSpec spec = TrainSpec.defaults().withSteps(400L).withBatchSize(32).withEvalBatchSize(128).withOptimizer(OptimizerSpec.adam(3e-3)).withLogEvery(50L).withEvalEvery(0L).withCheckpointEvery(0L).withPrecision(precision);
         try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32), 0.0), null, null, null),
                 new long[] {8}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, torch.ScalarType.Float);
-             Trainer trainer = new Trainer(model, LossBalancers.equal(3), spec, device, torch.ScalarType.Float, 7)) {
+             DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+             Trainer trainer = Trainer.builder(model, Balancers.equal(3)).spec(spec).seed(7).build()) {
             TestDevice.on(model);
             trainer.fit(train, null, List.of(new TrainingListener() {
                 @Override

@@ -1,11 +1,8 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
-import dev.mtlj.balance.BalanceInput;
-import dev.mtlj.balance.Need;
 import dev.mtlj.engine.Tensors;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -37,12 +34,17 @@ final class MoCo extends StatefulRowAggregator {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.JACOBIAN, Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.MEAN;
     }
 
     @Override
-    public Result combine(Tensor rows, BalanceInput in) {
+    public boolean readsLosses() {
+        return true;
+    }
+
+    @Override
+    public Result combine(Tensor rows, RowInput in) {
         int n = (int) rows.size(0);
         if (lambda == null) {
             lambda = new double[n];

@@ -1,11 +1,8 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
-import dev.mtlj.balance.BalanceInput;
-import dev.mtlj.balance.Need;
 import dev.mtlj.engine.Tensors;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -31,13 +28,19 @@ final class ExcessMtl extends StatefulRowAggregator {
         return "excess-mtl";
     }
 
+    /** d = Σ q_i g_i. */
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.JACOBIAN);
+    public boolean combinesRows() {
+        return true;
     }
 
     @Override
-    public Result combine(Tensor rows, BalanceInput in) {
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
+    }
+
+    @Override
+    public Result combine(Tensor rows, RowInput in) {
         int n = (int) rows.size(0);
         if (q == null) {
             q = Rows.ones(n);

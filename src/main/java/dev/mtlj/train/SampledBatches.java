@@ -1,5 +1,6 @@
 package dev.mtlj.train;
 
+import dev.mtlj.UserInputException;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.TaskStreams;
 import dev.mtlj.sample.TaskSampler;
@@ -7,12 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Sampled training's per-run state: the sampler, each task's own stream over its labelled rows, and how often each
- * task was drawn (since the last log record, and in total). A step draws {@code tasksPerStep} tasks (draw j of step s
- * is the sampler's draw number s·k + j) and concatenates their batches; the batch then holds labels of the drawn tasks
- * only, and the other tasks are absent from the step (partial labels).
+ * Sampled training (the task scheduler): each step draws {@code tasksPerStep} tasks with the sampler (draw j of step s
+ * is the sampler's draw number s·k + j) and concatenates those tasks' batches from their own streams over their
+ * labelled rows; the other tasks are absent from the step. Counts draws since the last record and in total.
  */
-final class Sampling {
+final class SampledBatches implements BatchSource {
     private final TaskSampler sampler;
     private final int tasksPerStep;
     private final int[] batchSizes;
@@ -25,22 +25,21 @@ final class Sampling {
     private TaskStreams streams;
     private int[] lastDrawn = new int[0];
 
-    Sampling(TaskSampler sampler, int tasksPerStep, int[] batchSizes, List<String> tasks, long seed) {
+    SampledBatches(TaskSampler sampler, int tasksPerStep, int[] batchSizes, List<String> tasks, long seed) {
+        if (tasksPerStep < 1 || batchSizes.length != tasks.size()) {
+            throw new IllegalArgumentException("tasksPerStep " + tasksPerStep + ", " + batchSizes.length + " batch sizes");
+        }
         this.sampler = sampler;
         this.tasksPerStep = tasksPerStep;
         this.batchSizes = batchSizes.clone();
-        this.tasks = tasks;
+        this.tasks = List.copyOf(tasks);
         this.seed = seed;
         this.window = new long[tasks.size()];
         this.total = new long[tasks.size()];
     }
 
-    TaskSampler sampler() {
-        return sampler;
-    }
-
-    /** The training rows of step {@code step}'s batch. */
-    int[] next(long step, DeviceData train) {
+    @Override
+    public int[] next(long step, DeviceData train) {
         if (streams == null) {
             int[][] rows = new int[tasks.size()][];
             for (int k = 0; k < rows.length; k++) {
@@ -66,31 +65,59 @@ final class Sampling {
         return out;
     }
 
-    /** Tasks drawn by the last step. */
-    int[] lastDrawn() {
-        return lastDrawn.clone();
+    @Override
+    public int epoch() {
+        return 0;
     }
 
-    /** The logged view: probabilities at {@code step} and draws since the previous record (then reset). */
-    Report.Sampling windowStats(long step) {
+    @Override
+    public boolean needsLosses() {
+        return sampler.needsLosses();
+    }
+
+    @Override
+    public void observeLosses(long step, double[] losses) {
+        for (int k : lastDrawn) {
+            sampler.observeLoss(step, k, losses[k]);
+        }
+    }
+
+    @Override
+    public void observeScores(double[] scores) {
+        sampler.observeScores(scores);
+    }
+
+    @Override
+    public Report.Sampling drainWindow(long step) {
         Report.Sampling s = new Report.Sampling(sampler.probabilities(step), window.clone());
         Arrays.fill(window, 0);
         return s;
     }
 
-    /** Draws per task since the start of the run. */
-    long[] totals() {
+    @Override
+    public long[] drawTotals() {
         return total.clone();
     }
 
-    /** Stream positions and draw counts for a checkpoint: {epochs, offsets, window, total} as doubles. */
-    double[][] state() {
-        int[] e = streams == null ? savedEpochs : streams.epochs();
-        int[] o = streams == null ? savedOffsets : streams.offsets();
-        return new double[][] {toDoubles(e), toDoubles(o), toDoubles(window), toDoubles(total)};
+    @Override
+    public double[] probabilities(long step) {
+        return sampler.probabilities(step);
     }
 
-    void restore(double[][] s) {
+    @Override
+    public Position position() {
+        int[] e = streams == null ? savedEpochs : streams.epochs();
+        int[] o = streams == null ? savedOffsets : streams.offsets();
+        return new Position(0, 0, new double[][] {toDoubles(e), toDoubles(o), toDoubles(window), toDoubles(total)},
+                sampler.state());
+    }
+
+    @Override
+    public void restore(Position p) {
+        double[][] s = p.sampling();
+        if (s == null) {
+            throw new UserInputException("the checkpoint was made with joint training, this run uses sampled training");
+        }
         if (s[0] != null) {
             savedEpochs = toInts(s[0]);
             savedOffsets = toInts(s[1]);
@@ -100,6 +127,7 @@ final class Sampling {
             total[k] = (long) s[3][k];
         }
         streams = null; // rebuilt at the restored positions
+        sampler.restore(p.samplerState());
     }
 
     private static double[] toDoubles(int[] v) {

@@ -1,9 +1,6 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
-import dev.mtlj.balance.BalanceInput;
-import dev.mtlj.balance.Need;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -33,12 +30,12 @@ final class GradDrop implements RowAggregator {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.JACOBIAN);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Result combine(Tensor rows, BalanceInput in) {
+    public Result combine(Tensor rows, RowInput in) {
         return combine(rows, torch.rand(rows.size(1)).to(rows.device(), rows.scalar_type()));
     }
 

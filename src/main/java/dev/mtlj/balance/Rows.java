@@ -1,4 +1,4 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

@@ -1,9 +1,6 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
-import dev.mtlj.balance.BalanceInput;
-import dev.mtlj.balance.Need;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -34,12 +31,17 @@ final class DbMtl extends StatefulRowAggregator {
     }
 
     @Override
-    public Set<Need> needs() {
-        return Set.of(Need.JACOBIAN, Need.LOSS_VALUES);
+    public NativeScale nativeScale() {
+        return NativeScale.CANONICAL;
     }
 
     @Override
-    public Result combine(Tensor rows, BalanceInput in) {
+    public boolean readsLosses() {
+        return true;
+    }
+
+    @Override
+    public Result combine(Tensor rows, RowInput in) {
         double[] l = in.losses();
         int n = l.length;
         double[] inv = new double[n];

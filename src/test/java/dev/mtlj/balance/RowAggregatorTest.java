@@ -1,9 +1,8 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.mtlj.balance.BalanceInput;
 import dev.mtlj.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -25,8 +24,8 @@ class RowAggregatorTest {
         }
     }
 
-    private static BalanceInput losses(double... l) {
-        return BalanceInput.ofLosses(0, 0, l);
+    private static RowInput losses(double... l) {
+        return new RowInput(0, 0, l);
     }
 
     /**

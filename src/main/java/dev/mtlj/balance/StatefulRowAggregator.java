@@ -1,4 +1,4 @@
-package dev.mtlj.rowwise;
+package dev.mtlj.balance;
 
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;

@@ -1,0 +1,78 @@
+package dev.mtlj.train;
+
+import dev.mtlj.UserInputException;
+import dev.mtlj.balance.Balance;
+import dev.mtlj.balance.GramianInput;
+import dev.mtlj.balance.GramianWeighting;
+import dev.mtlj.engine.Tensors;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorArrayRefOptional;
+import org.bytedeco.pytorch.TensorVector;
+
+/**
+ * The step of a {@link GramianWeighting}: T per-task gradients (over the shared parameters, or over the shared
+ * representation Z with the heads on a detached copy of it), the Gramian in float64, then d = Jᵀw written into the
+ * shared gradients (or backpropagated from Z through the trunk) and h_i·∂L_i/∂φ_i into task i's own parameters.
+ */
+final class GramianStep implements StepStrategy {
+    private final GramianWeighting method;
+    private final StepContext ctx;
+    private final boolean representation;
+
+    GramianStep(GramianWeighting method, StepContext ctx) {
+        this.method = method;
+        this.ctx = ctx;
+        this.representation = method.space() == GramianWeighting.Space.REPRESENTATION;
+        if (representation && !ctx.network().sharing().supportsRepresentationGradients()) {
+            throw new UserInputException("balancer '" + method.name() + "' differentiates w.r.t. the shared representation,"
+                    + " which cannot reach every shared parameter of this architecture; use the parameter-level variant");
+        }
+        if (!representation && ctx.params().shared.size() == 0) {
+            throw new UserInputException("balancer '" + method.name() + "' needs gradients of the shared parameters,"
+                    + " but they are all frozen");
+        }
+    }
+
+    @Override
+    public Forward forward(Tensor inputs) {
+        if (!representation) {
+            return new Forward(ctx.network().forward(inputs), null, null);
+        }
+        Tensor z = ctx.network().sharing().encode(inputs);
+        Tensor detached = z.detach().requires_grad_(true);
+        return new Forward(ctx.network().heads(detached, inputs), z, detached);
+    }
+
+    @Override
+    public boolean readsLosses() {
+        return method.readsLosses();
+    }
+
+    @Override
+    public boolean acceptsAbsentTasks() {
+        return false;
+    }
+
+    @Override
+    public String name() {
+        return method.name();
+    }
+
+    @Override
+    public Balance backward(Losses l) {
+        GradientProbe.Jacobian j = GradientProbe.jacobian(l.losses(),
+                representation ? new TensorVector(l.forward().detached()) : ctx.params().shared, ctx.params().tasks);
+        double[][] gramian = GradientProbe.gramian(j.rows());
+        Balance b = method.weigh(new GramianInput(l.step(), l.epoch(), gramian, l.values()));
+        Tensor d = j.rows().t().matmul(Tensors.vector(b.weights(), ctx.device(), j.rows().scalar_type()));
+        if (representation) {
+            Tensor z = l.forward().representation();
+            z.backward(d.view_as(z), new BoolOptional(false), false, new TensorArrayRefOptional());
+        } else {
+            GradientProbe.writeFlat(ctx.params().shared, d);
+        }
+        GradientProbe.writeTaskGradients(ctx.params().tasks, j.headGrads(), b.headWeights());
+        return b;
+    }
+}

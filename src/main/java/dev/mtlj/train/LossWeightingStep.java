@@ -1,0 +1,107 @@
+package dev.mtlj.train;
+
+import dev.mtlj.UserInputException;
+import dev.mtlj.balance.Balance;
+import dev.mtlj.balance.LossInput;
+import dev.mtlj.balance.LossWeighting;
+import dev.mtlj.balance.LossWeighting.Signal;
+import dev.mtlj.balance.Weights;
+import dev.mtlj.data.Batch;
+import dev.mtlj.engine.Autocast;
+import dev.mtlj.engine.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The step of a {@link LossWeighting}: one backward of Σ_i w_i L_i, plus the signals the method declared —
+ * last-shared-layer norms (one partial backward per task) and post-step losses (one more forward).
+ */
+final class LossWeightingStep implements StepStrategy {
+    private final LossWeighting method;
+    private final StepContext ctx;
+    private final boolean norms;
+    private final boolean postStep;
+
+    LossWeightingStep(LossWeighting method, StepContext ctx) {
+        this.method = method;
+        this.ctx = ctx;
+        this.norms = method.signals().contains(Signal.LAST_SHARED_NORMS);
+        this.postStep = method.signals().contains(Signal.POST_STEP_LOSSES);
+        if (norms) {
+            if (ctx.params().shared.size() == 0) {
+                throw new UserInputException("balancer '" + method.name() + "' needs gradients of the shared parameters,"
+                        + " but they are all frozen");
+            }
+            if (!ctx.network().sharing().lastSharedWeight().requires_grad()) {
+                throw new UserInputException("balancer '" + method.name() + "' needs the last shared layer's gradient,"
+                        + " but that layer is frozen");
+            }
+        }
+    }
+
+    @Override
+    public Forward forward(Tensor inputs) {
+        return new Forward(ctx.network().forward(inputs), null, null);
+    }
+
+    @Override
+    public boolean readsLosses() {
+        return method.signals().contains(Signal.LOSSES);
+    }
+
+    @Override
+    public boolean acceptsAbsentTasks() {
+        return method.acceptsAbsentTasks();
+    }
+
+    @Override
+    public String name() {
+        return method.name();
+    }
+
+    @Override
+    public Balance backward(Losses l) {
+        double[] n = norms ? GradientProbe.norms(l.losses(), ctx.network().sharing().lastSharedWeight()) : null;
+        Weights w = method.weigh(new LossInput(l.step(), l.epoch(), l.values(), n, l.present()));
+        l.stacked().mul(Tensors.vector(w.values(), ctx.device(), ctx.dtype())).sum().backward();
+        return w.asBalance();
+    }
+
+    @Override
+    public void afterOptimizerStep(Batch batch) {
+        if (postStep) {
+            method.afterStep(postStepLosses(batch));
+        }
+    }
+
+    /**
+     * The same batch's losses after the optimizer step, without autograd; batch-norm running statistics are restored
+     * afterwards so the extra forward does not count twice.
+     */
+    private double[] postStepLosses(Batch batch) {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            TensorVector buffers = ctx.network().buffers();
+            List<Tensor> saved = new ArrayList<>();
+            for (long k = 0; k < buffers.size(); k++) {
+                saved.add(buffers.get(k).clone());
+            }
+            TensorVector losses = new TensorVector();
+            try (Autocast ac = Autocast.enter(ctx.precision(), ctx.device())) {
+                List<Tensor> outs = ctx.network().forward(batch.inputs());
+                for (int i = 0; i < ctx.tasks().size(); i++) {
+                    losses.push_back(dev.mtlj.task.Losses.compute(ctx.tasks().get(i), outs.get(i), batch.targets().get(i),
+                            batch.masks().get(i)).to(ctx.dtype()));
+                }
+            }
+            double[] post = Tensors.toDoubles(torch.stack(losses));
+            for (long k = 0; k < buffers.size(); k++) {
+                buffers.get(k).copy_(saved.get((int) k));
+            }
+            return post;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.mtlj.train;
+
+import dev.mtlj.UserInputException;
+import dev.mtlj.balance.Balance;
+import dev.mtlj.data.Batch;
+import dev.mtlj.engine.Autocast;
+import dev.mtlj.engine.Engine;
+import dev.mtlj.engine.Tensors;
+import dev.mtlj.random.Rng;
+import dev.mtlj.task.Losses;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OptimizerParamGroupVector;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One training step, the part every balancer kind shares: libtorch's generator seeded from (seed, step), the learning
+ * rate from the schedule, the forward pass and task losses under autocast, the losses read to the host only when
+ * someone asked, the kind's {@link StepStrategy} for the gradients, clipping, the optimizer step and the loss window.
+ * Runs inside the caller's PointerScope and returns heap data only.
+ */
+final class TrainingStep {
+    private final StepContext ctx;
+    private final StepStrategy strategy;
+    private final TrainSpec spec;
+    private final long seed;
+    private final Optimizer optimizer;
+    private final LossWindow window;
+    private final boolean readLosses;
+
+    TrainingStep(StepContext ctx, StepStrategy strategy, TrainSpec spec, long seed, Optimizer optimizer, LossWindow window,
+            boolean sourceNeedsLosses) {
+        this.ctx = ctx;
+        this.strategy = strategy;
+        this.spec = spec;
+        this.seed = seed;
+        this.optimizer = optimizer;
+        this.window = window;
+        this.readLosses = strategy.readsLosses() || sourceNeedsLosses;
+    }
+
+    /** Trains on {@code batch} as step {@code step}; {@code capture} copies the outputs and targets to the host. */
+    StepResult run(Batch batch, long step, int epoch, boolean capture) {
+        Engine.seed(Rng.derived(seed, step).nextLong());
+        double lr = spec.schedule().lr(spec.optimizer().lr(), step, spec.steps());
+        OptimizerParamGroupVector groups = optimizer.param_groups();
+        for (long g = 0; g < groups.size(); g++) {
+            groups.get(g).options().set_lr(lr);
+        }
+        StepStrategy.Forward forward;
+        List<Tensor> losses = new ArrayList<>(ctx.tasks().size());
+        try (Autocast ac = Autocast.enter(ctx.precision(), ctx.device())) {
+            forward = strategy.forward(batch.inputs());
+            for (int i = 0; i < ctx.tasks().size(); i++) {
+                losses.add(Losses.compute(ctx.tasks().get(i), forward.outputs().get(i), batch.targets().get(i),
+                        batch.masks().get(i)).to(ctx.dtype()));
+            }
+        }
+        boolean[] present = present(batch, step);
+        Tensor stacked = torch.stack(new TensorVector(losses.toArray(new Tensor[0])));
+        double[] values = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
+        optimizer.zero_grad();
+        Balance balance = strategy.backward(new StepStrategy.Losses(step, epoch, batch, forward, losses, stacked, values,
+                present));
+        for (int i = 0; i < ctx.tasks().size(); i++) {
+            if (batch.labelled()[i] == 0) { // no gradient at all, so the optimizer leaves this task's parameters alone
+                TensorVector own = ctx.params().tasks.get(i);
+                for (long k = 0; k < own.size(); k++) {
+                    own.get(k).mutable_grad().put(new Tensor());
+                }
+            }
+        }
+        if (spec.gradClip() > 0) {
+            GradClip.clip(ctx.params().trainable, spec.gradClip());
+        }
+        optimizer.step();
+        strategy.afterOptimizerStep(batch);
+        window.add(stacked, batch.labelled());
+        List<float[][]> outputs = null;
+        if (capture) {
+            outputs = new ArrayList<>();
+            for (int i = 0; i < ctx.tasks().size(); i++) {
+                outputs.add(new float[][] {Tensors.toFloats(forward.outputs().get(i)), Tensors.toFloats(batch.targets().get(i))});
+            }
+        }
+        return new StepResult(step, lr, balance, values, outputs);
+    }
+
+    /**
+     * Which tasks the batch holds a label of; a step missing a task is refused unless the method accepts absent tasks
+     * (equal or fixed weights), since the others weigh all tasks' losses or gradients together.
+     */
+    private boolean[] present(Batch batch, long step) {
+        boolean[] present = new boolean[ctx.tasks().size()];
+        boolean all = true;
+        for (int i = 0; i < present.length; i++) {
+            present[i] = batch.labelled()[i] > 0;
+            if (!present[i] && !strategy.acceptsAbsentTasks()) {
+                throw new UserInputException("the batch of step " + step + " holds no label of task '" + ctx.tasks().get(i).name()
+                        + "' (partial labels), and balancer '" + strategy.name() + "' needs every task in every step;"
+                        + " use ew or fixed weights, a larger train.batch_size, or data with that task labelled more often");
+            }
+            all &= present[i];
+        }
+        return all ? null : present;
+    }
+
+    private double[] checkFinite(double[] losses, long step) {
+        for (int i = 0; i < losses.length; i++) {
+            if (!Double.isFinite(losses[i])) {
+                throw new IllegalStateException("loss of task '" + ctx.tasks().get(i).name() + "' is " + losses[i] + " at step "
+                        + step + "; lower the learning rate or enable train.grad_clip");
+            }
+        }
+        return losses;
+    }
+}
