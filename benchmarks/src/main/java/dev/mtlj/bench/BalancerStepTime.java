@@ -47,15 +47,14 @@ public final class BalancerStepTime {
         METHODS.forEach(m -> times.put(m, new ArrayList<>()));
         List<MultiTaskModel> models = new ArrayList<>();
         List<Trainer> trainers = new ArrayList<>();
-        try (DeviceData train = new DeviceData(data.train(), data.tasks(), device, base.dtypeSpec().scalarType())) {
+        try (DeviceData train = new DeviceData(data.train(), data.tasks(), base.deviceSpec(), base.dtypeSpec())) {
             for (String m : METHODS) {
                 RunConfig cfg = Quickstart.config(List.of("device=cpu", "train.batch_size=" + batch, "balancer={type: " + m + "}"));
                 Engine.seed(cfg.seed());
                 MultiTaskModel model = MultiTaskModel.build(cfg.model(),
                         Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
                 models.add(model);
-                trainers.add(new Trainer(model, Run.balancer(cfg, data), cfg.train(), device, cfg.dtypeSpec().scalarType(),
-                        cfg.seed()));
+                trainers.add(Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build());
             }
             // Interleave at the step level: step s runs every method once, in an order rotated by s, so drift and
             // bursts of load on this shared machine hit all methods alike.

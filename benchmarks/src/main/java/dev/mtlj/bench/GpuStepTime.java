@@ -52,10 +52,9 @@ public final class GpuStepTime {
             List<Double> ms = new ArrayList<>();
             try (MultiTaskModel model = MultiTaskModel.build(cfg.model(),
                     Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
-                 DeviceData train = new DeviceData(data.train(), data.tasks(), device, cfg.dtypeSpec().scalarType())) {
-                model.to(device, cfg.dtypeSpec().scalarType());
-                try (Trainer t = new Trainer(model, Run.balancer(cfg, data), cfg.train(), device, cfg.dtypeSpec().scalarType(),
-                        cfg.seed())) {
+                 DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec())) {
+                model.to(cfg.deviceSpec(), cfg.dtypeSpec());
+                try (Trainer t = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build()) {
                     for (int i = 0; i < warmup; i++) {
                         t.trainStep(train);
                     }

@@ -47,7 +47,7 @@ public final class GradNormToyComparison {
                             "balancer: " + balancer,
                             "train: {steps: " + steps + ", batch_size: 64, eval_every: 0, checkpoint_every: 0, log_every: 1000}", "");
                     RunConfig cfg = ConfigLoader.parse(yaml, "GradNormToyComparison", List.of());
-                    Report test = Run.train(cfg, null, false).test();
+                    Report test = Run.train(cfg).test();
                     double v = 0;
                     for (int i = 0; i < sigmas.size(); i++) {
                         v += test.tasks().get("y" + (i + 1)).loss() / (sigmas.get(i) * sigmas.get(i));

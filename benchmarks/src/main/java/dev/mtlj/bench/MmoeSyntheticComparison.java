@@ -78,7 +78,7 @@ public final class MmoeSyntheticComparison {
                 "train: {steps: " + steps + ", batch_size: 128, eval_every: 250, checkpoint_every: 0, log_every: 1000,",
                 "        early_stopping: {metric: loss, patience: 4}}", "");
         RunConfig cfg = ConfigLoader.parse(yaml, "MmoeSyntheticComparison", List.of());
-        Report test = Run.train(cfg, null, false).test();
+        Report test = Run.train(cfg).test();
         R2.add((test.tasks().get("y1").metrics().get("r2") + test.tasks().get("y2").metrics().get("r2")) / 2);
         return (test.tasks().get("y1").loss() + test.tasks().get("y2").loss()) / 2;
     }

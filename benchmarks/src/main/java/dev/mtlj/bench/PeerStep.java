@@ -112,9 +112,9 @@ public final class PeerStep {
         Engine.seed(cfg.seed());
         MultiTaskModel model = MultiTaskModel.build(cfg.model(),
                 Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
-        DeviceData train = new DeviceData(data.train(), data.tasks(), dev, cfg.dtypeSpec().scalarType());
-        model.to(dev, cfg.dtypeSpec().scalarType());
-        Trainer trainer = new Trainer(model, Run.balancer(cfg, data), cfg.train(), dev, cfg.dtypeSpec().scalarType(), cfg.seed());
+        DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+        model.to(cfg.deviceSpec(), cfg.dtypeSpec());
+        Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build();
         return () -> trainer.trainStep(train);
     }
 
@@ -146,7 +146,7 @@ public final class PeerStep {
         Path root = Files.createTempDirectory("mtlj-peer-");
         RunConfig cfg = Quickstart.config(List.of("device=" + device, "threads=" + threads, "train.steps=2",
                 "train.eval_every=0", "train.checkpoint_every=0", "output=" + root));
-        Path dir = Run.train(cfg, null, false).dir();
+        Path dir = Run.train(cfg).dir();
         Predictor p = Predictor.open(dir, PredictorOptions.defaults().withDevice(device));
         Random rnd = new Random(42);
         float[] x = new float[batch * (int) p.signature().exampleSize()];

@@ -42,8 +42,8 @@ public final class SchedulerOverhead {
         Engine.seed(cfg.seed());
         try (MultiTaskModel model = MultiTaskModel.build(cfg.model(), Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
                 data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, cfg.dtypeSpec().scalarType());
-             Trainer t = new Trainer(model, Run.balancer(cfg, data), cfg.train(), device, cfg.dtypeSpec().scalarType(), cfg.seed())) {
+             DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+             Trainer t = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build()) {
             for (int i = 0; i < 100; i++) {
                 t.trainStep(train);
             }

@@ -43,9 +43,9 @@ public final class Soak {
         Engine.seed(cfg.seed());
         try (MultiTaskModel model = MultiTaskModel.build(cfg.model(), Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
                 data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, cfg.dtypeSpec().scalarType());
-             DeviceData val = new DeviceData(data.val(), data.tasks(), device, cfg.dtypeSpec().scalarType());
-             Trainer trainer = new Trainer(model, Run.balancer(cfg, data), cfg.train(), device, cfg.dtypeSpec().scalarType(), cfg.seed())) {
+             DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+             DeviceData val = new DeviceData(data.val(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+             Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build()) {
             trainer.fit(train, val, List.of(new TrainingListener() {
                 @Override
                 public void onStep(StepResult r) {

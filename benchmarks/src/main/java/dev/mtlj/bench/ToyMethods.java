@@ -1,9 +1,13 @@
 package dev.mtlj.bench;
 
-import dev.mtlj.balance.BalanceInput;
+import dev.mtlj.balance.Balancer;
 import dev.mtlj.balance.BalancerContext;
-import dev.mtlj.balance.LossBalancer;
-import dev.mtlj.balance.LossBalancers;
+import dev.mtlj.balance.Balancers;
+import dev.mtlj.balance.GramianInput;
+import dev.mtlj.balance.GramianWeighting;
+import dev.mtlj.balance.LossInput;
+import dev.mtlj.balance.LossWeighting;
+import dev.mtlj.balance.RowAggregator;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import java.util.List;
@@ -45,7 +49,7 @@ public final class ToyMethods {
         Engine.configureThreads(1);
         Device cpu = Engine.cpu();
         String registry = method.equals("nashmtl") ? "nash-mtl" : method;
-        LossBalancer balancer = LossBalancers.create(registry, Map.of(),
+        Balancer balancer = Balancers.create(registry, Map.of(),
                 new BalancerContext(List.of("f1", "f2"), List.of(true, true), 1e-3, 42));
         Tensor x = Tensors.vector(new double[] {-8.5, 7.5}, cpu, torch.ScalarType.Float).requires_grad_(true);
         Adam adam = new Adam(new TensorVector(x), new AdamOptions(1e-3));
@@ -68,36 +72,45 @@ public final class ToyMethods {
         System.exit(0);
     }
 
-    private static void step(LossBalancer balancer, Tensor x, Adam adam, long step) {
+    private static void step(Balancer balancer, Tensor x, Adam adam, long step) {
         Tensor[] f = toy(x);
         Tensor stacked = torch.stack(new TensorVector(f));
         adam.zero_grad();
-        String name = balancer.name();
-        if (name.equals("ew") || name.equals("famo")) {
-            double[] w = {1, 1};
-            if (name.equals("famo")) {
-                w = balancer.balance(new BalanceInput(step, 0, shifted(stacked), null, null)).weights();
-            }
-            stacked.mul(Tensors.vector(w, x.device(), torch.ScalarType.Float)).sum().backward();
-            adam.step();
-            if (name.equals("famo")) {
-                try (NoGradGuard g = new NoGradGuard()) {
-                    balancer.afterStep(shifted(torch.stack(new TensorVector(toy(x)))));
+        balancer.accept(new Balancer.Visitor<Void>() {
+            @Override
+            public Void lossWeighting(LossWeighting m) {
+                double[] w = m.weigh(new LossInput(step, 0, m.readsLosses() ? shifted(stacked) : null, null, null)).values();
+                stacked.mul(Tensors.vector(w, x.device(), torch.ScalarType.Float)).sum().backward();
+                adam.step();
+                if (m.signals().contains(LossWeighting.Signal.POST_STEP_LOSSES)) {
+                    try (NoGradGuard g = new NoGradGuard()) {
+                        m.afterStep(shifted(torch.stack(new TensorVector(toy(x)))));
+                    }
                 }
+                return null;
             }
-            return;
-        }
-        double[][] j = new double[2][];
-        for (int i = 0; i < 2; i++) {
-            TensorVector g = torch.grad(new TensorVector(f[i]), new TensorVector(x), new TensorVector(),
-                    new BoolOptional(i == 0), false, false);
-            j[i] = Tensors.toDoubles(g.get(0));
-        }
-        double[][] h = {{dot(j[0], j[0]), dot(j[0], j[1])}, {dot(j[1], j[0]), dot(j[1], j[1])}};
-        double[] w = balancer.balance(new BalanceInput(step, 0, Tensors.toDoubles(stacked), h, null)).weights();
-        double[] d = {w[0] * j[0][0] + w[1] * j[1][0], w[0] * j[0][1] + w[1] * j[1][1]};
-        x.mutable_grad().put(Tensors.vector(d, x.device(), torch.ScalarType.Float));
-        adam.step();
+
+            @Override
+            public Void gramianWeighting(GramianWeighting m) {
+                double[][] j = new double[2][];
+                for (int i = 0; i < 2; i++) {
+                    TensorVector g = torch.grad(new TensorVector(f[i]), new TensorVector(x), new TensorVector(),
+                            new BoolOptional(i == 0), false, false);
+                    j[i] = Tensors.toDoubles(g.get(0));
+                }
+                double[][] h = {{dot(j[0], j[0]), dot(j[0], j[1])}, {dot(j[1], j[0]), dot(j[1], j[1])}};
+                double[] w = m.weigh(new GramianInput(step, 0, h, m.readsLosses() ? Tensors.toDoubles(stacked) : null)).weights();
+                double[] d = {w[0] * j[0][0] + w[1] * j[1][0], w[0] * j[0][1] + w[1] * j[1][1]};
+                x.mutable_grad().put(Tensors.vector(d, x.device(), torch.ScalarType.Float));
+                adam.step();
+                return null;
+            }
+
+            @Override
+            public Void rowAggregator(RowAggregator m) {
+                throw new IllegalArgumentException("the toy benchmark runs loss and Gramian weightings only, not " + m.name());
+            }
+        });
     }
 
     private static double[] shifted(Tensor losses) {
