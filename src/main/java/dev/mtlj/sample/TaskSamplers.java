@@ -4,6 +4,7 @@ import dev.mtlj.UserInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Factories and the name registry of task samplers (methods.md §5): {@code round-robin}, {@code uniform},
@@ -11,20 +12,45 @@ import java.util.Set;
  * Every bad value is a {@link UserInputException} naming the parameter (and task), before training starts.
  */
 public final class TaskSamplers {
-    private static final Map<String, Set<String>> PARAMS = Map.of(
-            "round-robin", Set.of("order"),
-            "uniform", Set.of(),
-            "proportional", Set.of(),
-            "temperature", Set.of("temperature"),
-            "annealed", Set.of("epochs", "steps_per_epoch"),
-            "fixed", Set.of("probabilities"),
-            "dynamic", Set.of("tau", "floor", "window", "every"),
-            "dynamic-gap", Set.of("reference", "floor", "every"));
+    /** Builds a sampler from its validated config entry. */
+    @FunctionalInterface
+    interface Factory {
+        TaskSampler create(Map<String, Object> params, List<String> tasks, long[] sizes, long seed);
+    }
+
+    /**
+     * One registered sampler.
+     *
+     * @param name    config name
+     * @param params  the parameter keys it accepts
+     * @param factory how to build it
+     */
+    record Entry(String name, Set<String> params, Factory factory) {}
+
+    private static final List<Entry> ENTRIES = List.of(
+            new Entry("round-robin", Set.of("order"), (p, t, n, s) -> new RoundRobinSampler(order(p.get("order"), t))),
+            new Entry("uniform", Set.of(), (p, t, n, s) -> new FixedSampler("uniform", Distributions.power(n, 0), s)),
+            new Entry("proportional", Set.of(), (p, t, n, s) -> new FixedSampler("proportional", Distributions.power(n, 1), s)),
+            new Entry("temperature", Set.of("temperature"), (p, t, n, s) -> temperature(n, temperatureOf(p.get("temperature")), s)),
+            new Entry("annealed", Set.of("epochs", "steps_per_epoch"), (p, t, n, s) -> new AnnealedSampler(n,
+                    (int) number(p, "epochs", Double.NaN, 1, 1e9, true), (long) number(p, "steps_per_epoch", Double.NaN, 1, 1e15, true),
+                    s)),
+            new Entry("fixed", Set.of("probabilities"), (p, t, n, s) -> new FixedSampler("fixed",
+                    probabilities(p.get("probabilities"), t), s)),
+            new Entry("dynamic", Set.of("tau", "floor", "window", "every"), (p, t, n, s) -> new DynamicSampler(t.size(), false,
+                    number(p, "tau", 1, 1e-6, 1e6, false), number(p, "floor", 0.05, 0, 1, false),
+                    (int) number(p, "window", 50, 1, 1e6, true), (long) number(p, "every", 100, 1, 1e12, true), null, s)),
+            new Entry("dynamic-gap", Set.of("reference", "floor", "every"), (p, t, n, s) -> new DynamicSampler(t.size(), true, 1,
+                    number(p, "floor", 0.05, 0, 1, false), 1, (long) number(p, "every", 100, 1, 1e12, true),
+                    reference(p.get("reference"), t), s)));
 
     private TaskSamplers() {}
 
+    /** Names accepted by {@link #create}, sorted. */
     public static Set<String> names() {
-        return new java.util.TreeSet<>(PARAMS.keySet());
+        TreeSet<String> names = new TreeSet<>();
+        ENTRIES.forEach(e -> names.add(e.name()));
+        return names;
     }
 
     /** p_i ∝ n_i^{1/τ}; τ = ∞ is uniform, τ = 1 proportional. */
@@ -39,33 +65,16 @@ public final class TaskSamplers {
      * @param sizes  labelled training examples per task
      */
     public static TaskSampler create(String type, Map<String, Object> params, List<String> tasks, long[] sizes, long seed) {
-        Set<String> allowed = PARAMS.get(type);
-        if (allowed == null) {
-            throw new UserInputException("sampler.type '" + type + "' is not known; allowed: " + String.join(", ", names()));
-        }
+        Entry entry = ENTRIES.stream().filter(e -> e.name().equals(type)).findFirst().orElseThrow(() -> new UserInputException(
+                "sampler.type '" + type + "' is not known; allowed: " + String.join(", ", names())));
         for (String k : params.keySet()) {
-            if (!allowed.contains(k)) {
+            if (!entry.params().contains(k)) {
                 throw new UserInputException("sampler." + k + " is not a parameter of '" + type + "'; allowed: "
-                        + (allowed.isEmpty() ? "(none)" : String.join(", ", new java.util.TreeSet<>(allowed))));
+                        + (entry.params().isEmpty() ? "(none)" : String.join(", ", new TreeSet<>(entry.params()))));
             }
         }
         Distributions.checkSizes(tasks, sizes);
-        int t = tasks.size();
-        return switch (type) {
-            case "round-robin" -> new RoundRobinSampler(order(params.get("order"), tasks));
-            case "uniform" -> new FixedSampler("uniform", Distributions.power(sizes, 0), seed);
-            case "proportional" -> new FixedSampler("proportional", Distributions.power(sizes, 1), seed);
-            case "temperature" -> temperature(sizes, temperatureOf(params.get("temperature")), seed);
-            case "annealed" -> new AnnealedSampler(sizes, (int) number(params, "epochs", Double.NaN, 1, 1e9, true),
-                    (long) number(params, "steps_per_epoch", Double.NaN, 1, 1e15, true), seed);
-            case "fixed" -> new FixedSampler("fixed", probabilities(params.get("probabilities"), tasks), seed);
-            case "dynamic" -> new DynamicSampler(t, false, number(params, "tau", 1, 1e-6, 1e6, false),
-                    number(params, "floor", 0.05, 0, 1, false), (int) number(params, "window", 50, 1, 1e6, true),
-                    (long) number(params, "every", 100, 1, 1e12, true), null, seed);
-            case "dynamic-gap" -> new DynamicSampler(t, true, 1, number(params, "floor", 0.05, 0, 1, false), 1,
-                    (long) number(params, "every", 100, 1, 1e12, true), reference(params.get("reference"), tasks), seed);
-            default -> throw new IllegalStateException(type);
-        };
+        return entry.factory().create(params, tasks, sizes, seed);
     }
 
     private static double temperatureOf(Object v) {

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Optimizer of the network parameters.
  *
- * @param type        {@code sgd}, {@code adam} (default) or {@code adamw}
+ * @param type        SGD, Adam (default) or AdamW
  * @param lr          base learning rate (default 1e-3), &gt; 0
  * @param momentum    SGD momentum in [0, 1) (default 0.9)
  * @param nesterov    SGD Nesterov momentum (default false)
@@ -15,21 +15,18 @@ import java.util.List;
  * @param eps         Adam/AdamW ε (default 1e-8)
  * @param weightDecay L2 penalty (SGD, Adam) or decoupled decay (AdamW); default 0 (AdamW: 0.01)
  */
-public record OptimizerSpec(@JsonProperty("type") String type, @JsonProperty("lr") Double lr,
+public record OptimizerSpec(@JsonProperty("type") OptimizerType type, @JsonProperty("lr") Double lr,
                             @JsonProperty("momentum") Double momentum, @JsonProperty("nesterov") Boolean nesterov,
                             @JsonProperty("betas") List<Double> betas, @JsonProperty("eps") Double eps,
                             @JsonProperty("weight_decay") Double weightDecay) {
     public OptimizerSpec {
-        type = type == null ? "adam" : type;
-        if (!List.of("sgd", "adam", "adamw").contains(type)) {
-            throw new UserInputException("train.optimizer.type '" + type + "' is not valid; allowed: sgd, adam, adamw");
-        }
+        type = type == null ? OptimizerType.ADAM : type;
         lr = lr == null ? 1e-3 : lr;
         momentum = momentum == null ? 0.9 : momentum;
         nesterov = nesterov != null && nesterov;
         betas = betas == null ? List.of(0.9, 0.999) : List.copyOf(betas);
         eps = eps == null ? 1e-8 : eps;
-        weightDecay = weightDecay == null ? (type.equals("adamw") ? 0.01 : 0.0) : weightDecay;
+        weightDecay = weightDecay == null ? (type == OptimizerType.ADAMW ? 0.01 : 0.0) : weightDecay;
         if (!(lr > 0) || lr.isInfinite()) {
             throw new UserInputException("train.optimizer.lr must be > 0 and finite, got " + lr);
         }
@@ -45,12 +42,18 @@ public record OptimizerSpec(@JsonProperty("type") String type, @JsonProperty("lr
         if (!(weightDecay >= 0) || weightDecay.isInfinite()) {
             throw new UserInputException("train.optimizer.weight_decay must be >= 0 and finite, got " + weightDecay);
         }
-        if (nesterov && !type.equals("sgd")) {
+        if (nesterov && type != OptimizerType.SGD) {
             throw new UserInputException("train.optimizer.nesterov applies to sgd only, not " + type);
         }
     }
 
+    /** Adam with learning rate {@code lr} and the other settings at their defaults. */
     public static OptimizerSpec adam(double lr) {
-        return new OptimizerSpec("adam", lr, null, null, null, null, null);
+        return new OptimizerSpec(OptimizerType.ADAM, lr, null, null, null, null, null);
+    }
+
+    /** SGD with learning rate {@code lr} and momentum {@code momentum}. */
+    public static OptimizerSpec sgd(double lr, double momentum) {
+        return new OptimizerSpec(OptimizerType.SGD, lr, momentum, null, null, null, null);
     }
 }

@@ -25,20 +25,21 @@ final class Optimizers {
 
     static Optimizer create(OptimizerSpec s, TensorVector params) {
         switch (s.type()) {
-            case "sgd": {
+            case SGD: {
                 SGDOptions o = new SGDOptions(s.lr());
                 o.momentum().put(s.momentum());
                 o.nesterov().put(s.nesterov());
                 o.weight_decay().put(s.weightDecay());
                 return new SGD(params, o);
             }
-            case "adamw": {
+            case ADAMW: {
                 AdamWOptions o = new AdamWOptions(s.lr());
                 setBetas(o.betas(), s.betas());
                 o.eps().put(s.eps());
                 o.weight_decay().put(s.weightDecay());
                 return new AdamW(params, o);
             }
+            case ADAM:
             default: {
                 AdamOptions o = new AdamOptions(s.lr());
                 setBetas(o.betas(), s.betas());

@@ -18,14 +18,11 @@ import java.util.List;
  * @param gamma       for {@code step}: decay factor in (0, 1] (default 0.1)
  * @param minLr       for {@code cosine}: final rate (default 0)
  */
-public record ScheduleSpec(@JsonProperty("type") String type, @JsonProperty("warmup_steps") Long warmupSteps,
+public record ScheduleSpec(@JsonProperty("type") ScheduleType type, @JsonProperty("warmup_steps") Long warmupSteps,
                            @JsonProperty("step_size") Long stepSize, @JsonProperty("gamma") Double gamma,
                            @JsonProperty("min_lr") Double minLr) {
     public ScheduleSpec {
-        type = type == null ? "constant" : type;
-        if (!List.of("constant", "step", "cosine").contains(type)) {
-            throw new UserInputException("train.schedule.type '" + type + "' is not valid; allowed: constant, step, cosine");
-        }
+        type = type == null ? ScheduleType.CONSTANT : type;
         warmupSteps = warmupSteps == null ? 0L : warmupSteps;
         stepSize = stepSize == null ? 1000L : stepSize;
         gamma = gamma == null ? 0.1 : gamma;
@@ -55,13 +52,13 @@ public record ScheduleSpec(@JsonProperty("type") String type, @JsonProperty("war
         }
         long s = t - warmupSteps;
         return switch (type) {
-            case "step" -> base * Math.pow(gamma, Math.floor((double) s / stepSize));
-            case "cosine" -> {
+            case STEP -> base * Math.pow(gamma, Math.floor((double) s / stepSize));
+            case COSINE -> {
                 long span = Math.max(1, total - warmupSteps);
                 double progress = Math.min(1.0, (double) s / span);
                 yield minLr + (base - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
             }
-            default -> base;
+            case CONSTANT -> base;
         };
     }
 }

@@ -22,7 +22,7 @@ class OptimizersTest {
     void adamFollowsTheTextbookUpdateWithGivenBetas() {
         try (PointerScope scope = new PointerScope()) {
             Tensor w = Tensor.create(new double[] {0.0}, 1).requires_grad_(true);
-            OptimizerSpec spec = new OptimizerSpec("adam", 0.1, null, null, List.of(0.5, 0.9), 1e-12, 0.0);
+            OptimizerSpec spec = new OptimizerSpec(OptimizerType.ADAM, 0.1, null, null, List.of(0.5, 0.9), 1e-12, 0.0);
             Optimizer opt = Optimizers.create(spec, new TensorVector(w));
             for (double c : new double[] {1, 3}) {
                 opt.zero_grad();
@@ -38,7 +38,7 @@ class OptimizersTest {
     void sgdMomentumMatchesHandComputation() {
         try (PointerScope scope = new PointerScope()) {
             Tensor w = Tensor.create(new double[] {0.0}, 1).requires_grad_(true);
-            Optimizer opt = Optimizers.create(new OptimizerSpec("sgd", 0.1, 0.9, null, null, null, 0.0), new TensorVector(w));
+            Optimizer opt = Optimizers.create(new OptimizerSpec(OptimizerType.SGD, 0.1, 0.9, null, null, null, 0.0), new TensorVector(w));
             for (double c : new double[] {1, 3}) {
                 opt.zero_grad();
                 w.mul(Tensor.create(new double[] {c}, 1)).sum().backward();

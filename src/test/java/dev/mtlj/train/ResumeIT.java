@@ -27,7 +27,7 @@ class ResumeIT {
 
     /** Dropout, SGD momentum, a step schedule and mid-epoch stops exercise every piece of resumable state. */
     private static TrainSpec spec(long steps) {
-        return TrainSpec.defaults().withSteps(steps).withBatchSize(16).withEvalBatchSize(64).withOptimizer(new OptimizerSpec("sgd", 0.05, 0.9, null, null, null, 1e-4)).withSchedule(new ScheduleSpec("step", 5L, 10L, 0.5, null)).withGradClip(1.0).withLogEvery(1L).withEvalEvery(0L).withCheckpointEvery(0L);
+        return TrainSpec.defaults().withSteps(steps).withBatchSize(16).withEvalBatchSize(64).withOptimizer(new OptimizerSpec(OptimizerType.SGD, 0.05, 0.9, null, null, null, 1e-4)).withSchedule(new ScheduleSpec(ScheduleType.STEP, 5L, 10L, 0.5, null)).withGradClip(1.0).withLogEvery(1L).withEvalEvery(0L).withCheckpointEvery(0L);
     }
 
     private static List<double[]> run(long steps, Path resumeFrom, Path saveTo) throws Exception {
