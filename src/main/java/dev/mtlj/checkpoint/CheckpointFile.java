@@ -2,6 +2,7 @@ package dev.mtlj.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlj.UserInputException;
+import dev.mtlj.engine.NativeErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class CheckpointFile {
                 }
                 root.save_to(tmp.toString());
             } catch (RuntimeException e) {
-                throw new IOException("could not write checkpoint " + target + ": " + dev.mtlj.engine.NativeErrors.cause(e), e);
+                throw new IOException("could not write checkpoint " + target + ": " + NativeErrors.cause(e), e);
             }
         });
     }
@@ -123,11 +124,13 @@ public final class CheckpointFile {
             byte[] bytes = new byte[(int) host.numel()];
             new BytePointer(host.data_ptr()).get(bytes);
             return JSON.readValue(new String(bytes, StandardCharsets.UTF_8), TrainerState.class);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof UserInputException u) {
-                throw u;
+        } catch (IOException e) {
+            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (!NativeErrors.isNative(e)) {
+                throw e;
             }
-            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + dev.mtlj.engine.NativeErrors.cause(e), e);
+            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + NativeErrors.cause(e), e);
         }
     }
 
@@ -155,10 +158,10 @@ public final class CheckpointFile {
                 optimizer.load(o);
             }
         } catch (RuntimeException e) {
-            if (e instanceof UserInputException u) {
-                throw u;
+            if (!NativeErrors.isNative(e)) {
+                throw e;
             }
-            throw new UserInputException("checkpoint '" + path + "' could not be loaded into this model: " + dev.mtlj.engine.NativeErrors.cause(e), e);
+            throw new UserInputException("checkpoint '" + path + "' could not be loaded into this model: " + NativeErrors.cause(e), e);
         }
     }
 

@@ -6,6 +6,15 @@ import java.util.List;
 public final class NativeErrors {
     private NativeErrors() {}
 
+    /**
+     * Whether {@code e} is an error thrown by libtorch itself: JavaCPP turns every C++ exception into a plain
+     * {@link RuntimeException} (never a subclass), so Java bugs (null pointers, illegal states) are not mistaken for
+     * one.
+     */
+    public static boolean isNative(Throwable e) {
+        return e.getClass() == RuntimeException.class;
+    }
+
     /** libtorch's first message line; for TorchScript interpreter errors the last one, which names the cause. */
     public static String cause(Throwable e) {
         String m = e.getMessage();

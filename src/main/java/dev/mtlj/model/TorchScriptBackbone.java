@@ -41,6 +41,9 @@ public final class TorchScriptBackbone extends Module implements Backbone {
         try {
             script = torch.load(path.toString());
         } catch (RuntimeException e) {
+            if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
+                throw e;
+            }
             throw new UserInputException("model.backbone.path '" + spec.path() + "' is not a loadable TorchScript file ("
                     + dev.mtlj.engine.NativeErrors.cause(e) + "); write it with torch.jit.save(torch.jit.script(net), path)");
         }
@@ -87,8 +90,8 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             long[] shape = y.sizes().vec().get();
             return Arrays.copyOfRange(shape, 1, shape.length);
         } catch (RuntimeException e) {
-            if (e instanceof UserInputException u) {
-                throw u;
+            if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
+                throw e;
             }
             throw new UserInputException("the torchscript backbone '" + path + "' rejects examples of shape "
                     + Arrays.toString(exampleShape) + " (batch " + Arrays.toString(batch) + "): " + dev.mtlj.engine.NativeErrors.cause(e));

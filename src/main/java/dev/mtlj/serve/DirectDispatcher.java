@@ -24,11 +24,12 @@ public final class DirectDispatcher implements Dispatcher {
 
     @Override
     public CompletableFuture<Predictions> submit(float[] flat, int rows, Collection<String> tasks) {
-        if (closed) {
-            throw new OverloadedException("the model is shutting down");
-        }
         if (!permits.tryAcquire()) {
             throw new OverloadedException("overloaded: " + maxInFlight + " requests already running; retry later");
+        }
+        if (closed) { // checked while holding a permit: close() waits for every permit, so none runs past it
+            permits.release();
+            throw new OverloadedException("the model is shutting down");
         }
         try {
             Predictions out = model.predict(flat, rows, tasks);

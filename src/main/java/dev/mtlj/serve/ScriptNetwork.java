@@ -44,6 +44,9 @@ final class ScriptNetwork implements Network {
         try {
             script = torch.load(file.toString());
         } catch (RuntimeException e) {
+            if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
+                throw e;
+            }
             throw new UserInputException("model '" + file + "' is neither an mtlj checkpoint nor a loadable TorchScript file ("
                     + dev.mtlj.engine.NativeErrors.cause(e) + ")");
         }
@@ -106,8 +109,8 @@ final class ScriptNetwork implements Network {
                 }
             }
         } catch (RuntimeException e) {
-            if (e instanceof UserInputException u) {
-                throw u;
+            if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
+                throw e;
             }
             throw new UserInputException("TorchScript model '" + path + "' rejects examples of shape "
                     + Arrays.toString(signature.inputShape()) + ": " + dev.mtlj.engine.NativeErrors.cause(e));

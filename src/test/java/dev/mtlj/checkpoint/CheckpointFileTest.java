@@ -68,6 +68,19 @@ class CheckpointFileTest {
         }
     }
 
+    /** Only libtorch's own errors are the file's fault: a Java fault (a closed model) is not reported as bad input. */
+    @Test
+    void aJavaFaultIsNotBlamedOnTheFile(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("x.ckpt");
+        try (MultiTaskModel a = model(4)) {
+            CheckpointFile.save(f, a.network(), null, STATE);
+        }
+        MultiTaskModel closed = model(4);
+        closed.close();
+        assertThatThrownBy(() -> CheckpointFile.load(f, closed.network(), null, Engine.device(DeviceSpec.parse("cpu"))))
+                .isNotInstanceOf(UserInputException.class).isInstanceOf(NullPointerException.class);
+    }
+
     @Test
     void wrongShapesMissingAndCorruptFilesAreClearErrors(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("x.ckpt");

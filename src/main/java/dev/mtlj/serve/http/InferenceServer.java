@@ -38,7 +38,8 @@ import org.xnio.Options;
  * (metadata), {@code /v2/models/{name}[/versions/{v}]/ready}, {@code POST /v2/models/{name}[/versions/{v}]/infer},
  * {@code GET /metrics} (Prometheus), and with model control {@code POST /v2/repository/index} and
  * {@code /v2/repository/models/{name}/load|unload}. Errors are {@code {"error": "..."}} with 400 (bad request), 404
- * (no such model or route), 405, 413 (body too large) or 503 (overloaded, not ready, shutting down); a 500 says only
+ * (no such model or route), 405, 413 (body too large) or 503 (overloaded, not ready, shutting down: only the server's own
+ * {@link OverloadedException}); a 500 says only
  * "internal error" and the stack trace goes to the log. {@link #close()} stops accepting, lets requests in flight
  * finish (up to the drain time), then frees the models. Owns the repository it is given.
  */
@@ -256,8 +257,8 @@ public final class InferenceServer implements AutoCloseable {
         } else if (e instanceof RequestTooBigException || e.getCause() instanceof RequestTooBigException) {
             status = 413;
             message = "the request body is larger than " + options.maxBodyBytes() + " bytes";
-        } else if (e instanceof OverloadedException || e instanceof IllegalStateException) {
-            status = 503; // full queue, shutting down, or the model was unloaded under this request
+        } else if (e instanceof OverloadedException) {
+            status = 503; // full queue, or the server or this model is shutting down
             message = e.getMessage();
             x.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
         } else {

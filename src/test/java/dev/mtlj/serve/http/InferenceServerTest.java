@@ -313,6 +313,34 @@ class InferenceServerTest {
         }
     }
 
+    /**
+     * Only the server's own overload signal is a 503: a model failing with an ordinary Java exception (here an
+     * IllegalStateException, as a bug would raise) is a 500 whose body names no internals, not a retryable 503.
+     */
+    @Test
+    void aFailingModelIsA500NotA503() throws Exception {
+        ModelRepository repo = new ModelRepository();
+        Predictor p = Predictor.open(ServedRun.dir(), CPU);
+        BatchModel broken = new BatchModel() {
+            @Override
+            public void check(float[] flat, int rows, Collection<String> tasks) {
+                p.check(flat, rows, tasks);
+            }
+
+            @Override
+            public Predictions predict(float[] flat, int rows, Collection<String> tasks) {
+                throw new IllegalStateException("a bug");
+            }
+        };
+        BatchingOptions direct = new BatchingOptions(false, 1, 0, 4);
+        repo.add("broken", "1", p, new dev.mtlj.serve.DirectDispatcher(broken, 4, (r, b) -> {}), direct, true);
+        try (InferenceServer s = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false))) {
+            Reply r = post("http://127.0.0.1:" + s.port(), "/v2/models/broken/infer", request(input(5, 1), 1).toString());
+            expectError(r, 500, "internal error; see the server log");
+            assertThat(r.text()).doesNotContain("a bug");
+        }
+    }
+
     private static Reply call(String at, String body) {
         try {
             return post(at, "/v2/models/held/infer", body);
