@@ -18,6 +18,18 @@ final class Aggregation {
         return h;
     }
 
+    /** The Gramian of the unit rows g_i/n_i (n_i = ‖g_i‖); rows and columns of zero rows are 0. */
+    static double[][] unitRows(double[][] h, double[] n) {
+        int t = h.length;
+        double[][] u = new double[t][t];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                u[i][j] = n[i] > 0 && n[j] > 0 ? h[i][j] / (n[i] * n[j]) : 0;
+            }
+        }
+        return u;
+    }
+
     /** Trace-normalised copy of H (H/tr H), or H itself when the trace is zero. */
     static double[][] traceNormalised(double[][] h) {
         double tr = Mat.trace(h);

@@ -7,13 +7,14 @@ import java.util.Map;
  * Aligned-MTL: D. Senushkin, N. Patakin, A. Kuznetsov, A. Konushin, "Independent Component Alignment for
  * Multi-Task Learning", CVPR 2023.
  *
- * <p>H = VΛVᵀ; keep eigenpairs with λ &gt; λ_max·T·ε_f32 (the references' numerical rank); σ² = the smallest kept λ;
+ * <p>H = VΛVᵀ; keep eigenpairs with λ &gt; λ_max·T·ε, ε the Jacobian's machine epsilon (the references' numerical
+ * rank, which they take with float32's ε whatever the input; here float64 rows keep float64's rank); σ² = the smallest
+ * kept λ;
  * B = σ V_r Λ_r^{−1/2} V_rᵀ; α = B·1, d = Jᵀα: the balanced rows BJ are orthogonal with equal norm σ. Rank 0
  * gives B = I (torchjd). Preference p = 1 (LibMTL's scale = canonical; torchjd's default 1/T is ×1/T). Heads h = 1.
  * {@code aligned-mtl-ub} uses the representation Gramian.
  */
 public final class AlignedMtl implements GramianWeighting {
-    private static final double EPS_F32 = 1.1920929e-7;
     private final boolean upperBound;
 
     public AlignedMtl(boolean upperBound) {
@@ -40,7 +41,7 @@ public final class AlignedMtl implements GramianWeighting {
         double[][] h = Aggregation.gramian(in);
         int t = h.length;
         Mat.Eigen e = Mat.eigen(h);
-        double tol = e.values()[0] * t * EPS_F32;
+        double tol = e.values()[0] * in.rankTolerance();
         double minKept = Double.POSITIVE_INFINITY;
         int rank = 0;
         for (double l : e.values()) {

@@ -1,5 +1,8 @@
 package dev.mtlj.balance;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Solves α_i · (Hα)_i^{p} = 1 type systems shared by Nash-MTL (Hα = 1/α) and FairGrad (Hα = α^{−1/p}): the unique
  * minimiser over α &gt; 0 of f(α) = ½αᵀHα − Σ φ(α_i) with φ'(a) = a^{−1/p} (φ = log for p = 1), by damped Newton
@@ -7,19 +10,74 @@ package dev.mtlj.balance;
  * 0 is not in the convex hull of the gradients (our derivation, methods.md §3.7).
  */
 final class Bargaining {
-    /** @param alpha the solution (null if none); @param residual max_i |α_i^{1/p}(Hα)_i − 1| */
-    record Solution(double[] alpha, double residual, int iterations) {}
+    /** How a solve ended. */
+    enum Status {
+        /** α solves the system (residual ≤ 1e-8). */
+        SOLVED,
+        /** Every gradient is zero: d = 0. */
+        ZERO_JACOBIAN,
+        /** 0 lies in the convex hull of the nonzero gradients (Pareto-stationary): no solution exists, d = 0. */
+        PARETO_STATIONARY
+    }
+
+    /**
+     * @param alpha      the solution, 0 for zero rows (all zeros unless SOLVED)
+     * @param residual   max_i |α_i^{1/p}(Hα)_i − 1| over the nonzero rows (SOLVED), else 0
+     * @param minNormSq  the min-norm point of the nonzero rows' hull, squared, relative to max H_ii: its certificate
+     *                   when PARETO_STATIONARY (≤ T·ε)
+     * @param iterations Newton steps taken
+     */
+    record Solution(double[] alpha, double residual, double minNormSq, int iterations, Status status) {}
 
     private Bargaining() {}
 
-    static Solution solve(double[][] h, double p, double[] start) {
+    /**
+     * Solves the system over the nonzero rows of H (a task whose gradient is zero has nothing to bargain with and gets
+     * α = 0; it does not change d). Throws {@link SolverException} naming {@code method} if Newton does not reach a
+     * residual of 1e-8.
+     *
+     * @param tolerance relative threshold under which the hull's min-norm point counts as 0 (T·ε of the input)
+     */
+    static Solution solve(String method, double[][] h, double p, double[] start, double tolerance) {
+        int t = h.length;
+        int[] active = java.util.stream.IntStream.range(0, t).filter(i -> h[i][i] > 0).toArray();
+        if (active.length == 0) {
+            return new Solution(new double[t], 0, 0, 0, Status.ZERO_JACOBIAN);
+        }
+        double[][] sub = new double[active.length][active.length];
+        double[] subStart = start == null || start.length != t ? null : new double[active.length];
+        for (int a = 0; a < active.length; a++) {
+            for (int b = 0; b < active.length; b++) {
+                sub[a][b] = h[active[a]][active[b]];
+            }
+            if (subStart != null) {
+                subStart[a] = start[active[a]];
+            }
+        }
+        double minNorm = Aggregation.relativeMinNorm(sub);
+        if (minNorm <= tolerance) {
+            return new Solution(new double[t], 0, minNorm, 0, Status.PARETO_STATIONARY);
+        }
+        double[] subAlpha = new double[active.length];
+        int[] iterations = new int[1];
+        double r = newton(sub, p, subStart, subAlpha, iterations);
+        if (!(r <= 1e-8)) {
+            throw new SolverException(method + ": the bargaining system did not converge (residual " + r + " after "
+                    + iterations[0] + " Newton steps, T = " + t + ", relative min-norm² of the hull " + minNorm + ")");
+        }
+        double[] alpha = new double[t];
+        for (int a = 0; a < active.length; a++) {
+            alpha[active[a]] = subAlpha[a];
+        }
+        return new Solution(alpha, r, minNorm, iterations[0], Status.SOLVED);
+    }
+
+    /** Damped Newton from {@code start} (or a scale-aware default) into {@code out}; returns the final residual. */
+    private static double newton(double[][] h, double p, double[] start, double[] out, int[] iterations) {
         int t = h.length;
         double maxDiag = 0;
         for (int i = 0; i < t; i++) {
             maxDiag = Math.max(maxDiag, h[i][i]);
-        }
-        if (maxDiag <= 0 || Aggregation.relativeMinNorm(h) <= 1e-12) {
-            return new Solution(null, Double.NaN, 0);
         }
         double[] a = new double[t];
         boolean warm = start != null && start.length == t;
@@ -64,8 +122,21 @@ final class Bargaining {
             }
             System.arraycopy(next, 0, a, 0, t);
         }
-        double r = residual(h, a, p);
-        return r <= 1e-8 ? new Solution(a, r, it) : new Solution(null, r, it);
+        System.arraycopy(a, 0, out, 0, t);
+        iterations[0] = it;
+        return residual(h, a, p);
+    }
+
+    /** The diagnostics of an unsolved system: its flag and, when stationary, the min-norm certificate. */
+    static Map<String, Object> describe(Solution s) {
+        Map<String, Object> extras = new LinkedHashMap<>();
+        if (s.status() == Status.ZERO_JACOBIAN) {
+            extras.put("zero_jacobian", true);
+        } else {
+            extras.put("pareto_stationary", true);
+            extras.put("min_norm_sq", s.minNormSq());
+        }
+        return extras;
     }
 
     private static double objective(double[][] h, double[] a, double p) {

@@ -8,8 +8,9 @@ import java.util.Map;
  *
  * <p>Weights w ≥ 0 with Hw = w^{−1/α} element-wise (α-fair allocation; α = 1 is Nash-MTL's system without its
  * clipping), solved exactly by damped Newton ({@link Bargaining}) instead of LibMTL's bounded least squares; the
- * network backpropagates Σ w_i L_i (heads h = w, as LibMTL). Native = canonical. No solution when 0 lies in the
- * gradients' hull: w = 0, flagged.
+ * network backpropagates Σ w_i L_i (heads h = w, as LibMTL). Native = canonical. Degenerate inputs as Nash-MTL's:
+ * zero gradients take no part, a Pareto-stationary hull gives w = 0 flagged {@code pareto_stationary} with its
+ * certificate, non-convergence is a {@link SolverException}.
  */
 public final class FairGrad implements GramianWeighting {
     private final double alpha;
@@ -32,14 +33,14 @@ public final class FairGrad implements GramianWeighting {
     @Override
     public Balance weigh(GramianInput in) {
         double[][] h = Aggregation.gramian(in);
-        Bargaining.Solution s = Bargaining.solve(h, alpha, last);
+        Bargaining.Solution s = Bargaining.solve(name(), h, alpha, last, in.rankTolerance());
+        if (s.status() != Bargaining.Status.SOLVED) {
+            last = null;
+            double[] zero = new double[h.length];
+            return new Balance(zero, zero, Bargaining.describe(s));
+        }
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("kkt_residual", s.residual());
-        if (s.alpha() == null) {
-            extras.put("no_solution", true);
-            double[] zero = new double[h.length];
-            return new Balance(zero, zero, extras);
-        }
         last = s.alpha();
         return new Balance(s.alpha(), s.alpha(), extras);
     }

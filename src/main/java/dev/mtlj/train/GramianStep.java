@@ -64,7 +64,9 @@ final class GramianStep implements StepStrategy {
         GradientProbe.Jacobian j = GradientProbe.jacobian(l.losses(),
                 representation ? new TensorVector(l.forward().detached()) : ctx.params().shared, ctx.params().tasks);
         double[][] gramian = GradientProbe.gramian(j.rows());
-        Balance b = method.weigh(new GramianInput(l.step(), l.epoch(), gramian, l.values()));
+        double eps = j.rows().scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.Double
+                ? GramianInput.FLOAT64_EPSILON : GramianInput.FLOAT32_EPSILON;
+        Balance b = method.weigh(new GramianInput(l.step(), l.epoch(), gramian, l.values(), eps));
         Tensor d = j.rows().t().matmul(Tensors.vector(b.weights(), ctx.device(), j.rows().scalar_type()));
         if (representation) {
             Tensor z = l.forward().representation();
