@@ -23,6 +23,7 @@ import dev.mtlj.task.TaskSpec;
 import dev.mtlj.train.FitResult;
 import dev.mtlj.train.Report;
 import dev.mtlj.train.Trainer;
+import dev.mtlj.train.TrainerBuilder;
 import dev.mtlj.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,7 +94,7 @@ public final class Run {
             LOG.info("run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads", dir,
                     data.tasks().size(), model.parameterCount(), model.sharedParameterCount(), balancer.name(), device,
                     Engine.threads());
-            Trainer.Builder builder = Trainer.builder(model, balancer).spec(config.train()).seed(config.seed())
+            TrainerBuilder builder = Trainer.builder(model, balancer).spec(config.train()).seed(config.seed())
                     .checkpointDir(ckptDir).metadata(ConfigLoader.toJson(config));
             if (config.sampler() != null) {
                 builder.sampled(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));

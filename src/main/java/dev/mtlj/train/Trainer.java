@@ -53,7 +53,7 @@ public final class Trainer implements AutoCloseable {
     private boolean stopRequested;
     private boolean closed;
 
-    private Trainer(Builder b) {
+    Trainer(TrainerBuilder b) {
         this.model = b.model;
         this.balancer = b.balancer;
         this.spec = b.spec;
@@ -93,8 +93,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Starts configuring a trainer of {@code model} (borrowed; on its device and dtype already) with {@code balancer}. */
-    public static Builder builder(MultiTaskModel model, Balancer balancer) {
-        return new Builder(model, balancer);
+    public static TrainerBuilder builder(MultiTaskModel model, Balancer balancer) {
+        return new TrainerBuilder(model, balancer);
     }
 
     /** Trains until {@code spec.steps()} steps are done or early stopping fires; {@code val} may be null. */
@@ -281,64 +281,6 @@ public final class Trainer implements AutoCloseable {
             params.close();
             strategy.close();
             window.close();
-        }
-    }
-
-    /** Configures a {@link Trainer}; every setting has a default but the model and balancer. */
-    public static final class Builder {
-        private final MultiTaskModel model;
-        private final Balancer balancer;
-        private TrainSpec spec = TrainSpec.defaults();
-        private long seed = 42;
-        private Path checkpointDir;
-        private String metadata;
-        private TaskSampler sampler;
-        private int tasksPerStep;
-        private int[] batchSizes;
-
-        private Builder(MultiTaskModel model, Balancer balancer) {
-            this.model = model;
-            this.balancer = balancer;
-        }
-
-        /** Loop settings (default {@link TrainSpec#defaults()}); {@code spec.freeze()} is applied to the model. */
-        public Builder spec(TrainSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        /** Run seed: batch order and per-step libtorch seeds (default 42). */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /** Where {@link #fit} writes {@code latest.ckpt} (and {@code best.ckpt}); default none. */
-        public Builder checkpointDir(Path dir) {
-            this.checkpointDir = dir;
-            return this;
-        }
-
-        /** Opaque JSON stored in every checkpoint (a run stores its resolved config). */
-        public Builder metadata(String json) {
-            this.metadata = json;
-            return this;
-        }
-
-        /**
-         * Sampled training (the task scheduler): each step draws {@code tasksPerStep} tasks with {@code sampler} and
-         * trains on batches from those tasks' own streams over their labelled rows (task k's batch size
-         * {@code batchSizes[k]}). Only balancers that accept absent tasks (ew, fixed) combine with it.
-         */
-        public Builder sampled(TaskSampler sampler, int tasksPerStep, int[] batchSizes) {
-            this.sampler = sampler;
-            this.tasksPerStep = tasksPerStep;
-            this.batchSizes = batchSizes.clone();
-            return this;
-        }
-
-        public Trainer build() {
-            return new Trainer(this);
         }
     }
 }

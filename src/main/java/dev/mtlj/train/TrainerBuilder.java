@@ -1,0 +1,64 @@
+package dev.mtlj.train;
+
+import dev.mtlj.balance.Balancer;
+import dev.mtlj.model.MultiTaskModel;
+import dev.mtlj.sample.TaskSampler;
+import java.nio.file.Path;
+
+/** Configures a {@link Trainer} ({@link Trainer#builder}); every setting has a default but the model and balancer. */
+public final class TrainerBuilder {
+    final MultiTaskModel model;
+    final Balancer balancer;
+    TrainSpec spec = TrainSpec.defaults();
+    long seed = 42;
+    Path checkpointDir;
+    String metadata;
+    TaskSampler sampler;
+    int tasksPerStep;
+    int[] batchSizes;
+
+    TrainerBuilder(MultiTaskModel model, Balancer balancer) {
+        this.model = model;
+        this.balancer = balancer;
+    }
+
+    /** Loop settings (default {@link TrainSpec#defaults()}); {@code spec.freeze()} is applied to the model. */
+    public TrainerBuilder spec(TrainSpec spec) {
+        this.spec = spec;
+        return this;
+    }
+
+    /** Run seed: batch order and per-step libtorch seeds (default 42). */
+    public TrainerBuilder seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    /** Where {@link Trainer#fit} writes {@code latest.ckpt} (and {@code best.ckpt}); default none. */
+    public TrainerBuilder checkpointDir(Path dir) {
+        this.checkpointDir = dir;
+        return this;
+    }
+
+    /** Opaque JSON stored in every checkpoint (a run stores its resolved config). */
+    public TrainerBuilder metadata(String json) {
+        this.metadata = json;
+        return this;
+    }
+
+    /**
+     * Sampled training (the task scheduler): each step draws {@code tasksPerStep} tasks with {@code sampler} and
+     * trains on batches from those tasks' own streams over their labelled rows (task k's batch size
+     * {@code batchSizes[k]}). Only balancers that accept absent tasks (ew, fixed) combine with it.
+     */
+    public TrainerBuilder sampled(TaskSampler sampler, int tasksPerStep, int[] batchSizes) {
+        this.sampler = sampler;
+        this.tasksPerStep = tasksPerStep;
+        this.batchSizes = batchSizes.clone();
+        return this;
+    }
+
+    public Trainer build() {
+        return new Trainer(this);
+    }
+}
