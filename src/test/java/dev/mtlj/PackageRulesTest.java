@@ -34,7 +34,8 @@ class PackageRulesTest {
         List<Class<?>> pure = new ArrayList<>();
         BalancerContext ctx = BalancerContext.of(3, 0);
         for (Balancers.Entry e : Balancers.entries()) {
-            Map<String, Object> params = e.name().equals("fixed") ? Map.of("weights", Map.of("t1", 1, "t2", 1, "t3", 1)) : Map.of();
+            Map<String, Object> params =
+                    e.name().equals("fixed") ? Map.of("weights", Map.of("t1", 1, "t2", 1, "t3", 1)) : Map.of();
             try (Balancer b = Balancers.create(e.name(), params, ctx)) {
                 Class<?> kindless = b.accept(new Balancer.Visitor<Class<?>>() {
                     @Override
@@ -58,9 +59,25 @@ class PackageRulesTest {
             }
         }
         assertThat(pure).hasSizeGreaterThan(20);
-        for (String helper : List.of("Balancer", "LossWeighting", "GramianWeighting", "LossInput", "GramianInput", "Weights",
-                "Balance", "NativeScale", "BalancerContext", "Params", "Balancers", "Standalone", "Mat", "Qp", "Bargaining",
-                "Aggregation", "ParameterAdam", "LearnedVector")) {
+        for (String helper : List.of(
+                "Balancer",
+                "LossWeighting",
+                "GramianWeighting",
+                "LossInput",
+                "GramianInput",
+                "Weights",
+                "Balance",
+                "NativeScale",
+                "BalancerContext",
+                "Params",
+                "Balancers",
+                "Standalone",
+                "Mat",
+                "Qp",
+                "Bargaining",
+                "Aggregation",
+                "ParameterAdam",
+                "LearnedVector")) {
             pure.add(Class.forName("dev.mtlj.balance." + helper));
         }
         List<String> offenders = new ArrayList<>();
@@ -73,8 +90,11 @@ class PackageRulesTest {
         }
         assertThat(offenders).as("pure balancing classes referencing libtorch").isEmpty();
         // the check sees libtorch where it is: the row aggregators' class files reference it
-        assertThat(new String(Files.readAllBytes(classFiles(Class.forName("dev.mtlj.balance.GradDrop")).get(0)),
-                StandardCharsets.ISO_8859_1)).contains("org/bytedeco");
+        assertThat(new String(
+                        Files.readAllBytes(classFiles(Class.forName("dev.mtlj.balance.GradDrop"))
+                                .get(0)),
+                        StandardCharsets.ISO_8859_1))
+                .contains("org/bytedeco");
     }
 
     /** The class file of {@code c} and of its nested and anonymous classes. */
@@ -82,14 +102,16 @@ class PackageRulesTest {
         Path own = Path.of(c.getResource(c.getSimpleName() + ".class").toURI());
         try (Stream<Path> siblings = Files.list(own.getParent())) {
             return siblings.filter(p -> p.getFileName().toString().equals(c.getSimpleName() + ".class")
-                    || p.getFileName().toString().startsWith(c.getSimpleName() + "$")).toList();
+                            || p.getFileName().toString().startsWith(c.getSimpleName() + "$"))
+                    .toList();
         }
     }
 
     @Test
     void sampleImportsNothingFromLibtorch() throws IOException {
         try (Stream<Path> files = Files.walk(Path.of("src/main/java/dev/mtlj/sample"))) {
-            List<Path> offenders = files.filter(p -> p.toString().endsWith(".java")).filter(p -> read(p).contains("import org.bytedeco"))
+            List<Path> offenders = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> read(p).contains("import org.bytedeco"))
                     .toList();
             assertThat(offenders).as("files in sample importing org.bytedeco").isEmpty();
         }

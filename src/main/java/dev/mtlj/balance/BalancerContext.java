@@ -22,7 +22,9 @@ public record BalancerContext(List<String> tasks, List<Boolean> regression, doub
 
     /** A context for standalone use: T tasks named t1..tT, all regression, lr 1e-3. */
     public static BalancerContext of(int tasks, long seed) {
-        List<String> names = java.util.stream.IntStream.rangeClosed(1, tasks).mapToObj(i -> "t" + i).toList();
+        List<String> names = java.util.stream.IntStream.rangeClosed(1, tasks)
+                .mapToObj(i -> "t" + i)
+                .toList();
         return new BalancerContext(names, java.util.Collections.nCopies(tasks, true), 1e-3, seed);
     }
 }

@@ -40,7 +40,8 @@ final class Bargaining {
      */
     static Solution solve(String method, double[][] h, double p, double[] start, double tolerance) {
         int t = h.length;
-        int[] active = java.util.stream.IntStream.range(0, t).filter(i -> h[i][i] > 0).toArray();
+        int[] active =
+                java.util.stream.IntStream.range(0, t).filter(i -> h[i][i] > 0).toArray();
         if (active.length == 0) {
             return new Solution(new double[t], 0, 0, 0, Status.ZERO_JACOBIAN);
         }
@@ -112,7 +113,9 @@ final class Bargaining {
                     positive &= next[i] > 0;
                 }
                 // Armijo on f, or (near the solution, where f is flat to rounding) a smaller KKT residual
-                if (positive && (objective(h, next, p) <= f0 - 1e-4 * s * Mat.dot(g, step) || residual(h, next, p) < 0.5 * r0)) {
+                if (positive
+                        && (objective(h, next, p) <= f0 - 1e-4 * s * Mat.dot(g, step)
+                                || residual(h, next, p) < 0.5 * r0)) {
                     break;
                 }
                 s *= 0.5;

@@ -2,7 +2,6 @@ package dev.mtlj.balance;
 
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * DB-MTL, dual balancing: B. Lin, W. Jiang, F. Ye, Y. Zhang, P. Chen, Y.-C. Chen, S. Liu, J. T. Kwok,
@@ -54,11 +53,14 @@ final class DbMtl extends StatefulRowAggregator {
         t++;
         double bt = beta / Math.pow(t, sigma);
         Tensor q = rows.mul(Rows.column(inv, rows));
-        Tensor b = state.get("b") == null ? q.mul(new org.bytedeco.pytorch.Scalar(1 - bt))
-                : state.get("b").mul(new org.bytedeco.pytorch.Scalar(bt)).add(q.mul(new org.bytedeco.pytorch.Scalar(1 - bt)));
+        Tensor b = state.get("b") == null
+                ? q.mul(new org.bytedeco.pytorch.Scalar(1 - bt))
+                : state.get("b")
+                        .mul(new org.bytedeco.pytorch.Scalar(bt))
+                        .add(q.mul(new org.bytedeco.pytorch.Scalar(1 - bt)));
         state.put("b", b);
-        Tensor norms = b.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)),
-                new long[] {1}, false);
+        Tensor norms = b.norm(
+                new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)), new long[] {1}, false);
         Tensor a = norms.max().div(norms.add(new org.bytedeco.pytorch.Scalar(EPS)));
         Tensor d = b.t().matmul(a);
         return new Result(d, inv, Map.of("a", dev.mtlj.engine.Tensors.toDoubles(a)));

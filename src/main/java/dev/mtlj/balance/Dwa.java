@@ -87,7 +87,8 @@ public final class Dwa implements LossWeighting {
     @Override
     public void startFrom(double[][] history) {
         if (history.length < 2) {
-            throw new dev.mtlj.UserInputException("dwa needs the mean losses of the two previous epochs: give \"history\" two rows");
+            throw new dev.mtlj.UserInputException(
+                    "dwa needs the mean losses of the two previous epochs: give \"history\" two rows");
         }
         prev2 = history[history.length - 2].clone();
         prev1 = history[history.length - 1].clone();

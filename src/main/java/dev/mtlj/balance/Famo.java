@@ -56,8 +56,8 @@ public final class Famo implements LossWeighting {
         for (int i = 0; i < t; i++) {
             double d = l[i] - minLoss + eps;
             if (!(d > 0)) {
-                throw new IllegalArgumentException("famo needs losses above their lower bound " + minLoss + "; task " + i
-                        + " has " + l[i]);
+                throw new IllegalArgumentException(
+                        "famo needs losses above their lower bound " + minLoss + "; task " + i + " has " + l[i]);
             }
             inv += z[i] / d;
         }

@@ -41,10 +41,15 @@ final class GradDrop implements RowAggregator {
 
     /** The rule with given uniforms U [P] (tests, standalone). */
     Result combine(Tensor rows, Tensor uniforms) {
-        Tensor purity = rows.sum(0).div(rows.abs().sum(0).add(new Scalar(1e-300))).add(new Scalar(1)).mul(new Scalar(0.5));
+        Tensor purity = rows.sum(0)
+                .div(rows.abs().sum(0).add(new Scalar(1e-300)))
+                .add(new Scalar(1))
+                .mul(new Scalar(0.5));
         Tensor keepPositive = purity.gt(uniforms).to(rows.scalar_type());
         Tensor keepNegative = purity.lt(uniforms).to(rows.scalar_type());
-        Tensor mask = rows.gt(new Scalar(0)).to(rows.scalar_type()).mul(keepPositive)
+        Tensor mask = rows.gt(new Scalar(0))
+                .to(rows.scalar_type())
+                .mul(keepPositive)
                 .add(rows.lt(new Scalar(0)).to(rows.scalar_type()).mul(keepNegative));
         Tensor kept = mask.mul(new Scalar(1 - leak)).add(new Scalar(leak));
         return new Result(kept.mul(rows).sum(0), Rows.ones((int) rows.size(0)), Map.of());

@@ -82,7 +82,8 @@ public final class GradNorm implements LossWeighting {
         if (initial == null) {
             for (int i = 0; i < t; i++) {
                 if (!(l[i] > 0)) {
-                    throw new IllegalArgumentException("gradnorm needs positive initial losses; task " + i + " has " + l[i]);
+                    throw new IllegalArgumentException(
+                            "gradnorm needs positive initial losses; task " + i + " has " + l[i]);
                 }
             }
             initial = l.clone();

@@ -64,7 +64,9 @@ public final class GradVac implements GramianWeighting {
                 double phi = Math.max(-1, Math.min(1, Mat.dot(h[j], c) / (vn * gn)));
                 double hat = target[i][j];
                 if (phi < hat) {
-                    double a = vn * (hat * Math.sqrt(1 - phi * phi) - phi * Math.sqrt(1 - hat * hat)) / (gn * Math.sqrt(1 - hat * hat));
+                    double a = vn
+                            * (hat * Math.sqrt(1 - phi * phi) - phi * Math.sqrt(1 - hat * hat))
+                            / (gn * Math.sqrt(1 - hat * hat));
                     c[j] += a;
                 }
                 target[i][j] = Math.max(-1 + 1e-6, Math.min(1 - 1e-6, (1 - beta) * hat + beta * phi));

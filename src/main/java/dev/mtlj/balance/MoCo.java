@@ -53,13 +53,15 @@ final class MoCo extends StatefulRowAggregator {
         t++;
         double bt = beta / Math.sqrt(t);
         double gt = gamma / Math.sqrt(t);
-        double[] norms = Tensors.toDoubles(rows.norm(new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {1}, false));
+        double[] norms = Tensors.toDoubles(
+                rows.norm(new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {1}, false));
         double[] scale = new double[n];
         for (int i = 0; i < n; i++) {
             scale[i] = in.losses()[i] / (norms[i] + 1e-8);
         }
         Tensor target = rows.mul(Rows.column(scale, rows));
-        Tensor y = state.get("y") == null ? target.mul(new Scalar(bt))
+        Tensor y = state.get("y") == null
+                ? target.mul(new Scalar(bt))
                 : state.get("y").sub(state.get("y").sub(target).mul(new Scalar(bt)));
         state.put("y", y);
         double[] yy = Tensors.toDoubles(y.matmul(y.t()));

@@ -28,8 +28,8 @@ public final class Params {
             return dflt;
         }
         if (!(v instanceof Number n) || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
-            throw new UserInputException("balancer." + key + " of '" + method + "' must be a number in [" + min + ", " + max
-                    + "], got '" + v + "'");
+            throw new UserInputException("balancer." + key + " of '" + method + "' must be a number in [" + min + ", "
+                    + max + "], got '" + v + "'");
         }
         return n.doubleValue();
     }
@@ -53,8 +53,8 @@ public final class Params {
                 return e;
             }
         }
-        throw new UserInputException("balancer." + key + " of '" + method + "' must be one of " + List.of(allowed)
-                + ", got '" + v + "'");
+        throw new UserInputException(
+                "balancer." + key + " of '" + method + "' must be one of " + List.of(allowed) + ", got '" + v + "'");
     }
 
     public Object raw(String key) {

@@ -1,8 +1,8 @@
 package dev.mtlj.balance;
 
+import org.ojalgo.matrix.store.R064Store;
 import org.ojalgo.optimisation.Optimisation;
 import org.ojalgo.optimisation.convex.ConvexSolver;
-import org.ojalgo.matrix.store.R064Store;
 
 /**
  * The small convex quadratic programs of the aggregators, solved by ojAlgo's {@link ConvexSolver} and then
@@ -95,7 +95,8 @@ final class Qp {
         }
         double[] refined = polish(qs, cs, lower, x, simplex);
         double[] best = x;
-        double residual = finite ? kkt(qs, cs, lower, clampToFeasible(x, lower, simplex), simplex) : Double.POSITIVE_INFINITY;
+        double residual =
+                finite ? kkt(qs, cs, lower, clampToFeasible(x, lower, simplex), simplex) : Double.POSITIVE_INFINITY;
         if (refined != null) {
             double refinedResidual = kkt(qs, cs, lower, refined, simplex);
             if (refinedResidual <= residual) {
@@ -103,7 +104,8 @@ final class Qp {
             }
         }
         if (!finite) {
-            throw new IllegalStateException("QP solver failed (ojAlgo state " + r.getState() + ", refinement did not converge)");
+            throw new IllegalStateException(
+                    "QP solver failed (ojAlgo state " + r.getState() + ", refinement did not converge)");
         }
         return new Solution(clampToFeasible(best, lower, simplex), residual);
     }
@@ -151,7 +153,9 @@ final class Qp {
             }
         }
         for (int iter = 0; iter < 20 * n + 20; iter++) {
-            int[] free = java.util.stream.IntStream.range(0, n).filter(i -> !atBound[i]).toArray();
+            int[] free = java.util.stream.IntStream.range(0, n)
+                    .filter(i -> !atBound[i])
+                    .toArray();
             if (simplex && free.length == 0) {
                 int best = 0;
                 for (int i = 1; i < n; i++) {
@@ -215,7 +219,8 @@ final class Qp {
     }
 
     /** Minimiser of the quadratic with the bound variables fixed (and Σx = 1), by a pseudo-inverse KKT solve. */
-    private static double[] subproblem(double[][] q, double[] c, double[] lower, boolean[] atBound, int[] free, boolean simplex) {
+    private static double[] subproblem(
+            double[][] q, double[] c, double[] lower, boolean[] atBound, int[] free, boolean simplex) {
         int n = lower.length;
         int f = free.length;
         if (f == 0) {
@@ -296,7 +301,7 @@ final class Qp {
         for (int i = 0; i < n; i++) {
             boolean free = x[i] - lower[i] > 1e-9 * xScale;
             double v = free ? Math.abs(g[i] - mu) : Math.max(0, mu - g[i]);
-            res = Math.max(res, v / Math.max(gScale, Math.abs(mu)) );
+            res = Math.max(res, v / Math.max(gScale, Math.abs(mu)));
         }
         return res;
     }

@@ -11,8 +11,8 @@ final class RowStandalone {
     private RowStandalone() {}
 
     /** Direction d and least-squares effective weights (flagged {@code weights_exact} only when d = Jᵀw exactly). */
-    static Standalone.Result apply(RowAggregator method, double[][] jacobian, double[] losses, boolean nativeScale,
-            long seed) {
+    static Standalone.Result apply(
+            RowAggregator method, double[][] jacobian, double[] losses, boolean nativeScale, long seed) {
         dev.mtlj.engine.Engine.seed(seed);
         int t = jacobian.length;
         int p = jacobian[0].length;

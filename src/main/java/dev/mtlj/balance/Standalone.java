@@ -36,8 +36,8 @@ public final class Standalone {
      * @param history loss history for methods that keep one, else null
      * @param seed    seeds libtorch's generator before a row aggregator runs (GradDrop draws from it)
      */
-    public static Result apply(Balancer method, double[][] jacobian, double[] losses, double[][] history,
-            boolean nativeScale, long seed) {
+    public static Result apply(
+            Balancer method, double[][] jacobian, double[] losses, double[][] history, boolean nativeScale, long seed) {
         if (method.readsLosses() && losses == null) {
             throw new dev.mtlj.UserInputException("method '" + method.name() + "' needs \"losses\" (one per task)");
         }
@@ -91,12 +91,13 @@ public final class Standalone {
 
     private static void refuseHistory(Balancer m, double[][] history) {
         if (history != null && history.length > 0) {
-            throw new dev.mtlj.UserInputException("method '" + m.name() + "' keeps no loss history; leave \"history\" out");
+            throw new dev.mtlj.UserInputException(
+                    "method '" + m.name() + "' keeps no loss history; leave \"history\" out");
         }
     }
 
-    private static Result combine(Balancer m, double[][] jacobian, double[] weights, Map<String, Object> extras,
-            boolean nativeScale) {
+    private static Result combine(
+            Balancer m, double[][] jacobian, double[] weights, Map<String, Object> extras, boolean nativeScale) {
         int t = jacobian.length;
         double[] w = nativeScale ? Mat.scale(weights, 1 / m.nativeScale().kappa(t)) : weights;
         double[] d = new double[jacobian[0].length];

@@ -37,7 +37,8 @@ public final class CheckpointFile {
     }
 
     /** As above, plus named tensors of the balancer's device state (entry {@code balancer_tensors}). */
-    public static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Map<String, Tensor> tensors)
+    public static void save(
+            Path target, Module model, Optimizer optimizer, TrainerState state, Map<String, Tensor> tensors)
             throws IOException {
         save(target, model, optimizer, state, tensors, AtomicFiles::write);
     }
@@ -61,12 +62,19 @@ public final class CheckpointFile {
     }
 
     /** As {@link #save(Path, Module, Optimizer, TrainerState)}, through a given atomic writer (tests inject faults). */
-    static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Saver saver) throws IOException {
+    static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Saver saver)
+            throws IOException {
         save(target, model, optimizer, state, Map.of(), saver);
     }
 
-    private static void save(Path target, Module model, Optimizer optimizer, TrainerState state, Map<String, Tensor> tensors,
-                             Saver saver) throws IOException {
+    private static void save(
+            Path target,
+            Module model,
+            Optimizer optimizer,
+            TrainerState state,
+            Map<String, Tensor> tensors,
+            Saver saver)
+            throws IOException {
         byte[] json = JSON.writeValueAsBytes(state);
         saver.save(target, tmp -> {
             try (PointerScope scope = new PointerScope()) {
@@ -125,12 +133,14 @@ public final class CheckpointFile {
             new BytePointer(host.data_ptr()).get(bytes);
             return JSON.readValue(new String(bytes, StandardCharsets.UTF_8), TrainerState.class);
         } catch (IOException e) {
-            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + e.getMessage(), e);
+            throw new UserInputException(
+                    "checkpoint '" + path + "' is not a readable mtlj checkpoint: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (!NativeErrors.isNative(e)) {
                 throw e;
             }
-            throw new UserInputException("checkpoint '" + path + "' is not a readable mtlj checkpoint: " + NativeErrors.cause(e), e);
+            throw new UserInputException(
+                    "checkpoint '" + path + "' is not a readable mtlj checkpoint: " + NativeErrors.cause(e), e);
         }
     }
 
@@ -148,8 +158,9 @@ public final class CheckpointFile {
             Map<String, String> after = shapes(model);
             for (Map.Entry<String, String> e : before.entrySet()) {
                 if (!e.getValue().equals(after.get(e.getKey()))) {
-                    throw new UserInputException("checkpoint '" + path + "' does not fit this model: '" + e.getKey()
-                            + "' has shape " + after.get(e.getKey()) + " in the checkpoint, the model expects " + e.getValue());
+                    throw new UserInputException(
+                            "checkpoint '" + path + "' does not fit this model: '" + e.getKey() + "' has shape "
+                                    + after.get(e.getKey()) + " in the checkpoint, the model expects " + e.getValue());
                 }
             }
             if (optimizer != null) {
@@ -161,7 +172,8 @@ public final class CheckpointFile {
             if (!NativeErrors.isNative(e)) {
                 throw e;
             }
-            throw new UserInputException("checkpoint '" + path + "' could not be loaded into this model: " + NativeErrors.cause(e), e);
+            throw new UserInputException(
+                    "checkpoint '" + path + "' could not be loaded into this model: " + NativeErrors.cause(e), e);
         }
     }
 
@@ -182,7 +194,9 @@ public final class CheckpointFile {
         Map<String, String> out = new LinkedHashMap<>();
         for (StringTensorDict d : new StringTensorDict[] {model.named_parameters(), model.named_buffers()}) {
             for (long i = 0; i < d.size(); i++) {
-                out.put(d.get(i).key().getString(), Arrays.toString(d.get(i).value().shape()));
+                out.put(
+                        d.get(i).key().getString(),
+                        Arrays.toString(d.get(i).value().shape()));
             }
         }
         return out;

@@ -22,23 +22,45 @@ import java.util.Map;
  * @param samplerState   sampled training: the sampler's state (else null)
  * @param signature      the model's input shape and tasks (null in checkpoints written before it existed)
  */
-public record TrainerState(@JsonProperty("steps_done") long stepsDone, @JsonProperty("seed") long seed,
-                           @JsonProperty("stream_epoch") int streamEpoch,
-                           @JsonProperty("stream_offset") int streamOffset,
-                           @JsonProperty("balancer") String balancer,
-                           @JsonProperty("balancer_state") Map<String, double[]> balancerState,
-                           @JsonProperty("early_stopping") double[] earlyStopping,
-                           @JsonProperty("window_loss_sums") double[] windowLossSums,
-                           @JsonProperty("window_counts") long[] windowCounts,
-                           @JsonProperty("metadata") String metadata,
-                           @JsonProperty("sampling") double[][] sampling,
-                           @JsonProperty("sampler_state") Map<String, double[]> samplerState,
-                           @JsonProperty("signature") ModelSignature signature) {
+public record TrainerState(
+        @JsonProperty("steps_done") long stepsDone,
+        @JsonProperty("seed") long seed,
+        @JsonProperty("stream_epoch") int streamEpoch,
+        @JsonProperty("stream_offset") int streamOffset,
+        @JsonProperty("balancer") String balancer,
+        @JsonProperty("balancer_state") Map<String, double[]> balancerState,
+        @JsonProperty("early_stopping") double[] earlyStopping,
+        @JsonProperty("window_loss_sums") double[] windowLossSums,
+        @JsonProperty("window_counts") long[] windowCounts,
+        @JsonProperty("metadata") String metadata,
+        @JsonProperty("sampling") double[][] sampling,
+        @JsonProperty("sampler_state") Map<String, double[]> samplerState,
+        @JsonProperty("signature") ModelSignature signature) {
     /** A joint-training state. */
-    public TrainerState(long stepsDone, long seed, int streamEpoch, int streamOffset, String balancer,
-                        Map<String, double[]> balancerState, double[] earlyStopping, double[] windowLossSums,
-                        long[] windowCounts, String metadata) {
-        this(stepsDone, seed, streamEpoch, streamOffset, balancer, balancerState, earlyStopping, windowLossSums, windowCounts,
-                metadata, null, null, null);
+    public TrainerState(
+            long stepsDone,
+            long seed,
+            int streamEpoch,
+            int streamOffset,
+            String balancer,
+            Map<String, double[]> balancerState,
+            double[] earlyStopping,
+            double[] windowLossSums,
+            long[] windowCounts,
+            String metadata) {
+        this(
+                stepsDone,
+                seed,
+                streamEpoch,
+                streamOffset,
+                balancer,
+                balancerState,
+                earlyStopping,
+                windowLossSums,
+                windowCounts,
+                metadata,
+                null,
+                null,
+                null);
     }
 }

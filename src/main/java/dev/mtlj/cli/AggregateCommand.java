@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mtlj.UserInputException;
-import dev.mtlj.balance.BalancerContext;
 import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.BalancerContext;
 import dev.mtlj.balance.Balancers;
 import dev.mtlj.balance.Standalone;
 import java.io.IOException;
@@ -20,28 +20,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mtlj aggregate --method NAME [--param k=v]... [--seed N] [--scale canonical|native] < input.json}. */
-@Command(name = "aggregate", mixinStandardHelpOptions = true, description = {
-    "Apply a balancer to a Jacobian read as JSON on stdin:",
-    "  {\"jacobian\": [[...], ...], \"losses\": [...], \"history\": [[...], ...]}",
-    "and print {\"weights\": [...], \"direction\": [...], \"extras\": {...}} in float64.",
-    "Rows are task gradients; losses are needed by loss-based methods; history (oldest first) gives",
-    "DWA its last two epoch means and GradNorm its initial losses (first row)."})
+@Command(
+        name = "aggregate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Apply a balancer to a Jacobian read as JSON on stdin:",
+            "  {\"jacobian\": [[...], ...], \"losses\": [...], \"history\": [[...], ...]}",
+            "and print {\"weights\": [...], \"direction\": [...], \"extras\": {...}} in float64.",
+            "Rows are task gradients; losses are needed by loss-based methods; history (oldest first) gives",
+            "DWA its last two epoch means and GradNorm its initial losses (first row)."
+        })
 final class AggregateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--method", required = true, description = "Balancer name, e.g. mgda, upgrad, pcgrad, cagrad, nash-mtl.")
+    @Option(
+            names = "--method",
+            required = true,
+            description = "Balancer name, e.g. mgda, upgrad, pcgrad, cagrad, nash-mtl.")
     String method;
 
-    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Method parameter, e.g. --param c=0.4 (repeatable).")
+    @Option(
+            names = "--param",
+            paramLabel = "KEY=VALUE",
+            description = "Method parameter, e.g. --param c=0.4 (repeatable).")
     List<String> params = new ArrayList<>();
 
-    @Option(names = "--seed", description = "Seed of randomised methods (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+            names = "--seed",
+            description = "Seed of randomised methods (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
     long seed;
 
-    @Option(names = "--scale", description = "canonical (equal weighting = 1) or native (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--scale",
+            description = "canonical (equal weighting = 1) or native (default: ${DEFAULT-VALUE}).",
             defaultValue = "canonical")
     String scale;
 
@@ -113,7 +128,8 @@ final class AggregateCommand implements Callable<Integer> {
             return null;
         }
         if (!n.isArray() || (expected >= 0 && n.size() != expected)) {
-            throw new UserInputException("\"" + key + "\" must be a list of " + (expected >= 0 ? expected + " " : "") + "numbers");
+            throw new UserInputException(
+                    "\"" + key + "\" must be a list of " + (expected >= 0 ? expected + " " : "") + "numbers");
         }
         double[] v = new double[n.size()];
         for (int i = 0; i < v.length; i++) {

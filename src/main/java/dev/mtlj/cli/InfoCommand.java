@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
  * {@code mtlj info}: what this installation runs on (the peer of PyTorch's collect_env): Java, the libtorch natives
  * and their platform, thread counts, and whether CUDA is usable with how many devices.
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Print the Java runtime, libtorch natives, threads and CUDA devices this installation sees.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -22,13 +24,17 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.println("java:        " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        boolean gpuNatives = getClass().getClassLoader()
-                .getResource("org/bytedeco/pytorch/" + Loader.getPlatform() + "-gpu/libjnitorch.so") != null;
+        boolean gpuNatives = getClass()
+                        .getClassLoader()
+                        .getResource("org/bytedeco/pytorch/" + Loader.getPlatform() + "-gpu/libjnitorch.so")
+                != null;
         out.println("libtorch:    JavaCPP presets " + presetsVersion() + ", " + Loader.getPlatform()
                 + (gpuNatives ? " GPU natives" : " CPU natives"));
-        out.println("threads:     intra-op " + torch.get_num_threads() + ", inter-op " + torch.get_num_interop_threads());
+        out.println(
+                "threads:     intra-op " + torch.get_num_threads() + ", inter-op " + torch.get_num_interop_threads());
         boolean cuda = Engine.cudaAvailable();
-        out.println("cuda:        " + (cuda ? "available, " + torch.cuda_device_count() + " device(s)" : "not available"));
+        out.println(
+                "cuda:        " + (cuda ? "available, " + torch.cuda_device_count() + " device(s)" : "not available"));
         return 0;
     }
 

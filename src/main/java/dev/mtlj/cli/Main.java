@@ -9,11 +9,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code ./mtlj}. Exit codes: 0 success, 1 internal error, 2 bad input (usage, config, files). */
-@Command(name = "mtlj", mixinStandardHelpOptions = true, version = "mtlj 0.1.0",
+@Command(
+        name = "mtlj",
+        mixinStandardHelpOptions = true,
+        version = "mtlj 0.1.0",
         description = "Multi-task learning on libtorch: train, evaluate, inspect and serve multi-head models.",
-        subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, AggregateCommand.class,
-            InfoCommand.class, ReproduceCommand.class, ServeCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            QuickstartCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            AggregateCommand.class,
+            InfoCommand.class,
+            ReproduceCommand.class,
+            ServeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
 

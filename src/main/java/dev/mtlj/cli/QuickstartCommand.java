@@ -13,23 +13,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mtlj quickstart}: the embedded GradNorm-toy run; no download, CPU-friendly. */
-@Command(name = "quickstart", mixinStandardHelpOptions = true, description = {
-    "Train an HPS MLP on the GradNorm synthetic problem (3 regression tasks with scales 1, 10, 100,",
-    "plus a 4-class task) and print the per-task test metrics. Needs no download."})
+@Command(
+        name = "quickstart",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train an HPS MLP on the GradNorm synthetic problem (3 regression tasks with scales 1, 10, 100,",
+            "plus a 4-class task) and print the per-task test metrics. Needs no download."
+        })
 final class QuickstartCommand implements Callable<Integer> {
-    @Option(names = "--device", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+    @Option(
+            names = "--device",
+            description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).",
+            defaultValue = "auto")
     String device;
 
     @Option(names = "--steps", description = "Training steps (default: from the embedded config, 1500).")
     Long steps;
 
-    @Option(names = "--output", description = "Root folder for run directories (default: ${DEFAULT-VALUE}).", defaultValue = "runs")
+    @Option(
+            names = "--output",
+            description = "Root folder for run directories (default: ${DEFAULT-VALUE}).",
+            defaultValue = "runs")
     String output;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any config key (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "Warnings only; no progress bar.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Warnings only; no progress bar.")
     boolean quiet;
 
     @Override
@@ -50,11 +62,16 @@ final class QuickstartCommand implements Callable<Integer> {
             System.out.println("learned task weights beside the task scales:");
             for (int i = 0; i < toy.sigmas().size(); i++) {
                 String task = "y" + (i + 1);
-                System.out.printf(java.util.Locale.ROOT, "  %-4s sigma %8.3g   weight %.4g%n", task, toy.sigmas().get(i),
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "  %-4s sigma %8.3g   weight %.4g%n",
+                        task,
+                        toy.sigmas().get(i),
                         r.test().tasks().get(task).weight());
             }
         }
-        System.out.printf("%nrun written to %s (%d steps, %.1f s)%n", r.dir(), r.fit().stepsDone(), r.seconds());
+        System.out.printf(
+                "%nrun written to %s (%d steps, %.1f s)%n", r.dir(), r.fit().stepsDone(), r.seconds());
         return 0;
     }
 }

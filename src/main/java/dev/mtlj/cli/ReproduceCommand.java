@@ -8,9 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code mtlj reproduce NAME [--quick] [--output DIR] [--seed N]}. */
-@Command(name = "reproduce", mixinStandardHelpOptions = true, description = {
-    "Re-run a paper's experiment and write a report (our numbers beside the published ones) with PNG/SVG charts.",
-    "NAME: gradnorm-toy, uw-toy, mmoe-synthetic, multi-fashion (needs: sudo apt-get install dataset-fashion-mnist)."})
+@Command(
+        name = "reproduce",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Re-run a paper's experiment and write a report (our numbers beside the published ones) with PNG/SVG charts.",
+            "NAME: gradnorm-toy, uw-toy, mmoe-synthetic, multi-fashion (needs: sudo apt-get install dataset-fashion-mnist)."
+        })
 final class ReproduceCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -21,14 +25,19 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Short runs (a smoke test of the whole pipeline).")
     boolean quick;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "Where reports go (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description = "Where reports go (default: ${DEFAULT-VALUE}).",
             defaultValue = "reports")
     Path output;
 
     @Option(names = "--seed", description = "Run seed (default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
-    @Option(names = {"-q", "--quiet"}, description = "Warnings only.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Warnings only.")
     boolean quiet;
 
     @Override

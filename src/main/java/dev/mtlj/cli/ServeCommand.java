@@ -16,24 +16,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mtlj serve --model PATH [--port 8080] [--host 127.0.0.1]}: the Open Inference Protocol over HTTP. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = {
-    "Serve trained models over HTTP with the Open Inference Protocol (KServe v2), dynamic batching and",
-    "Prometheus metrics (GET /metrics). Stops gracefully on SIGTERM/Ctrl-C, finishing requests in flight."})
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve trained models over HTTP with the Open Inference Protocol (KServe v2), dynamic batching and",
+            "Prometheus metrics (GET /metrics). Stops gracefully on SIGTERM/Ctrl-C, finishing requests in flight."
+        })
 final class ServeCommand implements Callable<Integer> {
-    private static final Pattern MODEL = Pattern.compile("(?:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9][A-Za-z0-9_.-]*))?(\\*)?=)?(.+)");
+    private static final Pattern MODEL =
+            Pattern.compile("(?:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9][A-Za-z0-9_.-]*))?(\\*)?=)?(.+)");
 
-    @Option(names = "--model", required = true, paramLabel = "[NAME[:VERSION][*]=]PATH", description = {
-        "A run directory, .ckpt checkpoint or TorchScript .pt file (with its .json signature); repeatable.",
-        "NAME defaults to the directory or file name, VERSION to 1; '*' marks the default version."})
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "[NAME[:VERSION][*]=]PATH",
+            description = {
+                "A run directory, .ckpt checkpoint or TorchScript .pt file (with its .json signature); repeatable.",
+                "NAME defaults to the directory or file name, VERSION to 1; '*' marks the default version."
+            })
     List<String> models;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, cuda[:N] or auto (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            description = "cpu, cuda[:N] or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--threads", defaultValue = "0", description = "libtorch intra-op threads (0: one per core).")
@@ -42,31 +61,49 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-batching", description = "Run each request's forward pass alone, on its HTTP thread.")
     boolean noBatching;
 
-    @Option(names = "--max-batch-size", defaultValue = "64", description = "Most examples per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-batch-size",
+            defaultValue = "64",
+            description = "Most examples per forward pass (default: ${DEFAULT-VALUE}).")
     int maxBatch;
 
-    @Option(names = "--max-wait-us", defaultValue = "2000",
+    @Option(
+            names = "--max-wait-us",
+            defaultValue = "2000",
             description = "Longest a request waits for a batch to fill, µs (default: ${DEFAULT-VALUE}).")
     long maxWaitMicros;
 
-    @Option(names = "--queue", defaultValue = "1024",
-            description = "Requests queued (or, without batching, running) per model before 503 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--queue",
+            defaultValue = "1024",
+            description =
+                    "Requests queued (or, without batching, running) per model before 503 (default: ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--max-body-bytes", defaultValue = "16777216", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-body-bytes",
+            defaultValue = "16777216",
+            description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--http-threads", defaultValue = "64", description = "HTTP worker threads (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http-threads",
+            defaultValue = "64",
+            description = "HTTP worker threads (default: ${DEFAULT-VALUE}).")
     int httpThreads;
 
-    @Option(names = "--drain-seconds", defaultValue = "30",
+    @Option(
+            names = "--drain-seconds",
+            defaultValue = "30",
             description = "On shutdown, how long requests in flight may take (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
     @Option(names = "--model-control", description = "Allow POST /v2/repository/models/{name}/load|unload.")
     boolean modelControl;
 
-    @Option(names = {"-q", "--quiet"}, description = "Warnings only.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Warnings only.")
     boolean quiet;
 
     @Override
@@ -74,7 +111,8 @@ final class ServeCommand implements Callable<Integer> {
         Main.quiet(quiet);
         Engine.configureThreads(threads);
         ServerOptions serverOptions = new ServerOptions(host, port, maxBody, httpThreads, drainSeconds, modelControl);
-        BatchingOptions batching = noBatching ? BatchingOptions.disabled(queue)
+        BatchingOptions batching = noBatching
+                ? BatchingOptions.disabled(queue)
                 : new BatchingOptions(true, maxBatch, maxWaitMicros, queue);
         PredictorOptions predictorOptions = new PredictorOptions(device, null);
         ModelRepository repository = new ModelRepository();
@@ -85,7 +123,12 @@ final class ServeCommand implements Callable<Integer> {
                 mm.matches(); // always true: without a valid NAME= prefix, all of it is the path
                 Path path = Path.of(mm.group(4));
                 String name = mm.group(1) != null ? mm.group(1) : defaultName(path);
-                repository.load(name, mm.group(2) != null ? mm.group(2) : "1", path, predictorOptions, batching,
+                repository.load(
+                        name,
+                        mm.group(2) != null ? mm.group(2) : "1",
+                        path,
+                        predictorOptions,
+                        batching,
                         mm.group(3) != null);
             }
             server = new InferenceServer(repository, serverOptions).loadBatching(batching);
@@ -94,12 +137,15 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "serve-shutdown"));
-        System.out.println("mtlj serve: http://" + host + ":" + server.port() + "/v2 (" + repository.all().size()
-                + " model version(s)); Ctrl-C stops");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "serve-shutdown"));
+        System.out.println("mtlj serve: http://" + host + ":" + server.port() + "/v2 ("
+                + repository.all().size() + " model version(s)); Ctrl-C stops");
         stopped.await();
         return 0;
     }

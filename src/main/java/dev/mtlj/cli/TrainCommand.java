@@ -1,12 +1,12 @@
 package dev.mtlj.cli;
 
 import dev.mtlj.UserInputException;
+import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.run.Run;
 import dev.mtlj.run.RunOptions;
 import dev.mtlj.run.SummaryTable;
-import dev.mtlj.checkpoint.CheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +16,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mtlj train --config FILE [--set key=value]... [--resume RUN]}. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = {
-    "Train a multi-task model from a YAML config.",
-    "Writes <output>/<name>/: config.yaml, metrics.jsonl, checkpoints/, summary.json."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a multi-task model from a YAML config.",
+            "Writes <output>/<name>/: config.yaml, metrics.jsonl, checkpoints/, summary.json."
+        })
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML run config (optional with --resume).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set train.steps=500 (repeatable).")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. --set train.steps=500 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--resume", paramLabel = "RUN", description = "Continue a run: its directory or a .ckpt file.")
     Path resume;
 
-    @Option(names = {"-q", "--quiet"}, description = "Warnings only; no progress bar.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Warnings only; no progress bar.")
     boolean quiet;
 
     @Override
@@ -52,7 +61,8 @@ final class TrainCommand implements Callable<Integer> {
         Run.Result r = Run.train(cfg, new RunOptions(resume, Main.progress(quiet)));
         System.out.println();
         System.out.print(SummaryTable.render(r.test()));
-        System.out.printf("%nrun written to %s (%d steps, %.1f s)%n", r.dir(), r.fit().stepsDone(), r.seconds());
+        System.out.printf(
+                "%nrun written to %s (%d steps, %.1f s)%n", r.dir(), r.fit().stepsDone(), r.seconds());
         return 0;
     }
 }

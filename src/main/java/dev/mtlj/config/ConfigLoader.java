@@ -30,8 +30,10 @@ import java.util.stream.Collectors;
  * training starts.
  */
 public final class ConfigLoader {
-    private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+    private static final YAMLMapper YAML = YAMLMapper.builder(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -63,7 +65,9 @@ public final class ConfigLoader {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new UserInputException("config '" + source + "' is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ")"));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = JsonNodeFactory.instance.objectNode();
@@ -82,8 +86,13 @@ public final class ConfigLoader {
         try {
             return YAML.treeToValue(root, RunConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(String::valueOf)
-                    .collect(Collectors.toCollection(TreeSet::new)).stream().collect(Collectors.joining(", "));
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .collect(Collectors.toCollection(TreeSet::new))
+                            .stream()
+                            .collect(Collectors.joining(", "));
             throw new UserInputException("unknown key '" + path(e) + "' in " + source + "; allowed here: " + known);
         } catch (InvalidTypeIdException e) {
             throw new UserInputException(path(e) + ".type '" + e.getTypeId() + "' in " + source
@@ -93,13 +102,15 @@ public final class ConfigLoader {
             if (c instanceof UserInputException u) {
                 throw new UserInputException(u.getMessage() + " (in " + source + ")");
             }
-            throw new UserInputException("invalid value at '" + path(e) + "' in " + source + ": " + e.getOriginalMessage());
+            throw new UserInputException(
+                    "invalid value at '" + path(e) + "' in " + source + ": " + e.getOriginalMessage());
         } catch (MismatchedInputException e) {
             String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
-            throw new UserInputException("bad value for '" + path(e) + "' in " + source + ": expected " + expected
-                    + valueText(root, e));
+            throw new UserInputException(
+                    "bad value for '" + path(e) + "' in " + source + ": expected " + expected + valueText(root, e));
         } catch (JsonProcessingException e) {
-            throw new UserInputException("config " + source + " is invalid at '" + pathOrRoot(e) + "': " + e.getOriginalMessage());
+            throw new UserInputException(
+                    "config " + source + " is invalid at '" + pathOrRoot(e) + "': " + e.getOriginalMessage());
         }
     }
 
@@ -144,7 +155,8 @@ public final class ConfigLoader {
         try {
             parsed = value.isEmpty() ? JsonNodeFactory.instance.nullNode() : YAML.readTree(value);
         } catch (JsonProcessingException e) {
-            throw new UserInputException("--set " + key + ": value '" + value + "' is not valid YAML: " + e.getOriginalMessage());
+            throw new UserInputException(
+                    "--set " + key + ": value '" + value + "' is not valid YAML: " + e.getOriginalMessage());
         }
         String[] parts = key.split("\\.");
         ObjectNode node = root;
@@ -153,8 +165,8 @@ public final class ConfigLoader {
             if (child == null || child.isNull()) {
                 child = node.putObject(parts[i]);
             } else if (!child.isObject()) {
-                throw new UserInputException("--set " + key + ": '" + String.join(".", java.util.Arrays.copyOf(parts, i + 1))
-                        + "' is a value, not a section");
+                throw new UserInputException("--set " + key + ": '"
+                        + String.join(".", java.util.Arrays.copyOf(parts, i + 1)) + "' is a value, not a section");
             }
             node = (ObjectNode) child;
         }
@@ -214,12 +226,14 @@ public final class ConfigLoader {
     }
 
     private static String allowedTypes(InvalidTypeIdException e) {
-        com.fasterxml.jackson.annotation.JsonSubTypes sub = e.getBaseType() == null ? null
+        com.fasterxml.jackson.annotation.JsonSubTypes sub = e.getBaseType() == null
+                ? null
                 : e.getBaseType().getRawClass().getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
         if (sub == null) {
             return "(see the README)";
         }
-        return java.util.Arrays.stream(sub.value()).map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
+        return java.util.Arrays.stream(sub.value())
+                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
                 .collect(Collectors.joining(", "));
     }
 }

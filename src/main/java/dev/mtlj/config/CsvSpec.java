@@ -22,24 +22,33 @@ import java.util.List;
  * @param features  feature columns (default: every column that is no label column)
  * @param tasks     task name → {column (default the task name), kind, classes (classification, default 3)}
  */
-public record CsvSpec(@JsonProperty("train") String train, @JsonProperty("val") String val, @JsonProperty("test") String test,
-                      @JsonProperty("delimiter") String delimiter, @JsonProperty("features") List<String> features,
-                      @JsonProperty("tasks") LinkedHashMap<String, Entry> tasks) implements DataSpec {
+public record CsvSpec(
+        @JsonProperty("train") String train,
+        @JsonProperty("val") String val,
+        @JsonProperty("test") String test,
+        @JsonProperty("delimiter") String delimiter,
+        @JsonProperty("features") List<String> features,
+        @JsonProperty("tasks") LinkedHashMap<String, Entry> tasks)
+        implements DataSpec {
     /** One task's label column. */
-    public record Entry(@JsonProperty("column") String column, @JsonProperty("kind") String kind,
-                        @JsonProperty("classes") Integer classes) {}
+    public record Entry(
+            @JsonProperty("column") String column,
+            @JsonProperty("kind") String kind,
+            @JsonProperty("classes") Integer classes) {}
 
     public CsvSpec {
         for (String[] f : new String[][] {{"train", train}, {"val", val}, {"test", test}}) {
             if (f[1] == null || f[1].isBlank()) {
-                throw new UserInputException("data." + f[0] + " is required for csv data (a CSV/TSV file with a header row)");
+                throw new UserInputException(
+                        "data." + f[0] + " is required for csv data (a CSV/TSV file with a header row)");
             }
         }
         if (delimiter != null && delimiter.length() != 1 && !delimiter.equals("\\t")) {
             throw new UserInputException("data.delimiter must be one character, got '" + delimiter + "'");
         }
         if (tasks == null || tasks.isEmpty()) {
-            throw new UserInputException("data.tasks must name at least one label column, e.g. {price: {kind: regression}}");
+            throw new UserInputException(
+                    "data.tasks must name at least one label column, e.g. {price: {kind: regression}}");
         }
         columns(tasks);
     }
@@ -49,7 +58,10 @@ public record CsvSpec(@JsonProperty("train") String train, @JsonProperty("val") 
         tasks.forEach((name, e) -> {
             Entry entry = e == null ? new Entry(null, null, null) : e;
             TaskKind kind = PerTaskSyntheticSpec.kind(name, entry.kind());
-            out.add(new CsvTable.LabelColumn(name, entry.column() == null ? name : entry.column(), kind,
+            out.add(new CsvTable.LabelColumn(
+                    name,
+                    entry.column() == null ? name : entry.column(),
+                    kind,
                     PerTaskSyntheticSpec.classes(name, kind, entry.classes())));
         });
         return out;
@@ -58,13 +70,16 @@ public record CsvSpec(@JsonProperty("train") String train, @JsonProperty("val") 
     @Override
     public DataSplits load(long seed) {
         List<CsvTable.LabelColumn> cols = columns(tasks);
-        List<TaskSpec> specs = cols.stream().map(c -> TaskSpec.of(c.task(), c.kind(),
-                c.kind() == TaskKind.CLASSIFICATION ? c.classes() : 1)).toList();
+        List<TaskSpec> specs = cols.stream()
+                .map(c -> TaskSpec.of(c.task(), c.kind(), c.kind() == TaskKind.CLASSIFICATION ? c.classes() : 1))
+                .toList();
         return new DataSplits(specs, read(train, cols), read(val, cols), read(test, cols));
     }
 
     private dev.mtlj.data.MultiTaskData read(String file, List<CsvTable.LabelColumn> cols) {
-        char sep = delimiter == null ? (file.endsWith(".tsv") ? '\t' : ',') : delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
+        char sep = delimiter == null
+                ? (file.endsWith(".tsv") ? '\t' : ',')
+                : delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
         return CsvTable.read(Path.of(file), sep, features, cols);
     }
 }

@@ -6,12 +6,14 @@ import dev.mtlj.data.DataSplits;
 
 /** Where a run's data comes from; {@code type} selects the source. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = GradNormToySpec.class, name = "gradnorm-toy"),
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = GradNormToySpec.class, name = "gradnorm-toy"),
     @JsonSubTypes.Type(value = MmoeSyntheticSpec.class, name = "mmoe-synthetic"),
     @JsonSubTypes.Type(value = PerTaskSyntheticSpec.class, name = "per-task-synthetic"),
     @JsonSubTypes.Type(value = MultiFashionSpec.class, name = "multi-fashion"),
     @JsonSubTypes.Type(value = CsvSpec.class, name = "csv"),
-    @JsonSubTypes.Type(value = UwToySpec.class, name = "uw-toy")})
+    @JsonSubTypes.Type(value = UwToySpec.class, name = "uw-toy")
+})
 public interface DataSpec {
     /** Produces the splits (deterministic in {@code seed}). */
     DataSplits load(long seed);

@@ -16,10 +16,15 @@ import java.util.List;
  * @param val       default 1000
  * @param test      default 1000
  */
-public record GradNormToySpec(@JsonProperty("sigmas") List<Double> sigmas, @JsonProperty("input_dim") Integer inputDim,
-                              @JsonProperty("output_dim") Integer outputDim, @JsonProperty("classes") Integer classes,
-                              @JsonProperty("train") Integer train, @JsonProperty("val") Integer val,
-                              @JsonProperty("test") Integer test) implements DataSpec {
+public record GradNormToySpec(
+        @JsonProperty("sigmas") List<Double> sigmas,
+        @JsonProperty("input_dim") Integer inputDim,
+        @JsonProperty("output_dim") Integer outputDim,
+        @JsonProperty("classes") Integer classes,
+        @JsonProperty("train") Integer train,
+        @JsonProperty("val") Integer val,
+        @JsonProperty("test") Integer test)
+        implements DataSpec {
     public GradNormToySpec {
         sigmas = sigmas == null ? List.of(1.0, 10.0, 100.0) : List.copyOf(sigmas);
         inputDim = inputDim == null ? 250 : inputDim;
@@ -31,10 +36,17 @@ public record GradNormToySpec(@JsonProperty("sigmas") List<Double> sigmas, @Json
         options(sigmas, inputDim, outputDim, classes, train, val, test, 0); // validates now, naming the field
     }
 
-    private static GradNormToy.Options options(List<Double> sigmas, int inputDim, int outputDim, int classes, int train,
-                                               int val, int test, long seed) {
-        return new GradNormToy.Options(sigmas.stream().mapToDouble(Double::doubleValue).toArray(), inputDim, outputDim,
-                classes, train, val, test, seed);
+    private static GradNormToy.Options options(
+            List<Double> sigmas, int inputDim, int outputDim, int classes, int train, int val, int test, long seed) {
+        return new GradNormToy.Options(
+                sigmas.stream().mapToDouble(Double::doubleValue).toArray(),
+                inputDim,
+                outputDim,
+                classes,
+                train,
+                val,
+                test,
+                seed);
     }
 
     @Override

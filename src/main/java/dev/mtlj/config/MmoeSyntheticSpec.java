@@ -13,9 +13,13 @@ import dev.mtlj.data.MmoeSynthetic;
  * @param val         default 1000
  * @param test        default 1000
  */
-public record MmoeSyntheticSpec(@JsonProperty("correlation") Double correlation, @JsonProperty("input_dim") Integer inputDim,
-                                @JsonProperty("train") Integer train, @JsonProperty("val") Integer val,
-                                @JsonProperty("test") Integer test) implements DataSpec {
+public record MmoeSyntheticSpec(
+        @JsonProperty("correlation") Double correlation,
+        @JsonProperty("input_dim") Integer inputDim,
+        @JsonProperty("train") Integer train,
+        @JsonProperty("val") Integer val,
+        @JsonProperty("test") Integer test)
+        implements DataSpec {
     public MmoeSyntheticSpec {
         correlation = correlation == null ? 0.5 : correlation;
         inputDim = inputDim == null ? 100 : inputDim;

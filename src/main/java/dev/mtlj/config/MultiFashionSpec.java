@@ -14,9 +14,13 @@ import java.nio.file.Path;
  * @param val   default 10000 (from Fashion-MNIST's training images)
  * @param test  default 10000 (from Fashion-MNIST's test images)
  */
-public record MultiFashionSpec(@JsonProperty("path") String path, @JsonProperty("cache") String cache,
-                               @JsonProperty("train") Integer train, @JsonProperty("val") Integer val,
-                               @JsonProperty("test") Integer test) implements DataSpec {
+public record MultiFashionSpec(
+        @JsonProperty("path") String path,
+        @JsonProperty("cache") String cache,
+        @JsonProperty("train") Integer train,
+        @JsonProperty("val") Integer val,
+        @JsonProperty("test") Integer test)
+        implements DataSpec {
     public MultiFashionSpec {
         train = train == null ? 50_000 : train;
         val = val == null ? 10_000 : val;

@@ -20,12 +20,17 @@ import java.util.Map;
  * @param val      validation rows, every task labelled (default 500)
  * @param test     test rows, every task labelled (default 500)
  */
-public record PerTaskSyntheticSpec(@JsonProperty("features") Integer features,
-                                   @JsonProperty("tasks") LinkedHashMap<String, Entry> tasks,
-                                   @JsonProperty("val") Integer val, @JsonProperty("test") Integer test) implements DataSpec {
+public record PerTaskSyntheticSpec(
+        @JsonProperty("features") Integer features,
+        @JsonProperty("tasks") LinkedHashMap<String, Entry> tasks,
+        @JsonProperty("val") Integer val,
+        @JsonProperty("test") Integer test)
+        implements DataSpec {
     /** One task's entry. */
-    public record Entry(@JsonProperty("kind") String kind, @JsonProperty("classes") Integer classes,
-                        @JsonProperty("train") Integer train) {}
+    public record Entry(
+            @JsonProperty("kind") String kind,
+            @JsonProperty("classes") Integer classes,
+            @JsonProperty("train") Integer train) {}
 
     public PerTaskSyntheticSpec {
         features = features == null ? 16 : features;
@@ -35,7 +40,8 @@ public record PerTaskSyntheticSpec(@JsonProperty("features") Integer features,
             throw new UserInputException("data.features must be in [1, 100000], got " + features);
         }
         if (tasks == null || tasks.isEmpty()) {
-            throw new UserInputException("data.tasks must name at least one task, e.g. {a: {kind: regression, train: 1000}}");
+            throw new UserInputException(
+                    "data.tasks must name at least one task, e.g. {a: {kind: regression, train: 1000}}");
         }
         if (val < 1 || test < 1) {
             throw new UserInputException("data.val and data.test must be >= 1");
@@ -52,8 +58,8 @@ public record PerTaskSyntheticSpec(@JsonProperty("features") Integer features,
             TaskKind kind = kind(name, e.kind());
             int classes = classes(name, kind, e.classes());
             if (e.train() == null || e.train() < 1) {
-                throw new UserInputException("task '" + name + "' has an empty training set (data.tasks." + name + ".train = "
-                        + e.train() + "); give it at least 1 example");
+                throw new UserInputException("task '" + name + "' has an empty training set (data.tasks." + name
+                        + ".train = " + e.train() + "); give it at least 1 example");
             }
             out.add(new PerTaskSynthetic.Task(name, kind, classes, e.train()));
         });
@@ -63,14 +69,16 @@ public record PerTaskSyntheticSpec(@JsonProperty("features") Integer features,
     /** data.tasks.&lt;name&gt;.kind: regression, binary or classification. */
     static TaskKind kind(String name, String kind) {
         if (kind == null) {
-            throw new UserInputException("data.tasks." + name + ".kind is required: regression, binary or classification");
+            throw new UserInputException(
+                    "data.tasks." + name + ".kind is required: regression, binary or classification");
         }
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "regression" -> TaskKind.REGRESSION;
             case "binary" -> TaskKind.BINARY;
             case "classification" -> TaskKind.CLASSIFICATION;
-            default -> throw new UserInputException("data.tasks." + name + ".kind '" + kind
-                    + "' is not valid; allowed: regression, binary, classification");
+            default ->
+                throw new UserInputException("data.tasks." + name + ".kind '" + kind
+                        + "' is not valid; allowed: regression, binary, classification");
         };
     }
 

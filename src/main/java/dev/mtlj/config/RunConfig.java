@@ -24,13 +24,19 @@ import java.util.Map;
  * @param balancer {@code type} plus that balancer's parameters (default {@code {type: ew}})
  * @param train    training loop
  */
-public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed") Long seed,
-                        @JsonProperty("device") String device, @JsonProperty("dtype") String dtype,
-                        @JsonProperty("threads") Integer threads, @JsonProperty("output") String output,
-                        @JsonProperty("data") DataSpec data, @JsonProperty("tasks") Map<String, TaskOverride> tasks,
-                        @JsonProperty("model") ModelSpec model, @JsonProperty("balancer") Map<String, Object> balancer,
-                        @JsonProperty("train") TrainSpec train,
-                        @JsonProperty("sampler") Map<String, Object> sampler) {
+public record RunConfig(
+        @JsonProperty("name") String name,
+        @JsonProperty("seed") Long seed,
+        @JsonProperty("device") String device,
+        @JsonProperty("dtype") String dtype,
+        @JsonProperty("threads") Integer threads,
+        @JsonProperty("output") String output,
+        @JsonProperty("data") DataSpec data,
+        @JsonProperty("tasks") Map<String, TaskOverride> tasks,
+        @JsonProperty("model") ModelSpec model,
+        @JsonProperty("balancer") Map<String, Object> balancer,
+        @JsonProperty("train") TrainSpec train,
+        @JsonProperty("sampler") Map<String, Object> sampler) {
     public RunConfig {
         name = name == null ? "run" : name;
         seed = seed == null ? 42L : seed;
@@ -56,7 +62,8 @@ public record RunConfig(@JsonProperty("name") String name, @JsonProperty("seed")
                     + " leave sampler out for joint training");
         }
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
-            throw new UserInputException("name '" + name + "' is not valid; use letters, digits, '.', '_' or '-' (at most 100)");
+            throw new UserInputException(
+                    "name '" + name + "' is not valid; use letters, digits, '.', '_' or '-' (at most 100)");
         }
         if (threads < 0 || threads > 1024) {
             throw new UserInputException("threads must be in [0, 1024] (0 = libtorch default), got " + threads);

@@ -11,5 +11,8 @@ import java.util.List;
  * @param metrics    metric names
  * @param batchSize  this task's batch size in sampled training (default train.batch_size)
  */
-public record TaskOverride(@JsonProperty("loss") String loss, @JsonProperty("huber_delta") Double huberDelta,
-                           @JsonProperty("metrics") List<String> metrics, @JsonProperty("batch_size") Integer batchSize) {}
+public record TaskOverride(
+        @JsonProperty("loss") String loss,
+        @JsonProperty("huber_delta") Double huberDelta,
+        @JsonProperty("metrics") List<String> metrics,
+        @JsonProperty("batch_size") Integer batchSize) {}

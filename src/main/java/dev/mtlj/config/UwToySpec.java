@@ -12,8 +12,10 @@ import dev.mtlj.data.UwToy;
  * @param val   default 200
  * @param test  default 200
  */
-public record UwToySpec(@JsonProperty("train") Integer train, @JsonProperty("val") Integer val,
-                        @JsonProperty("test") Integer test) implements DataSpec {
+public record UwToySpec(
+        @JsonProperty("train") Integer train,
+        @JsonProperty("val") Integer val,
+        @JsonProperty("test") Integer test) implements DataSpec {
     public UwToySpec {
         train = train == null ? 1000 : train;
         val = val == null ? 200 : val;

@@ -26,8 +26,8 @@ public final class BatchStream {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
         if (n < batchSize) {
-            throw new dev.mtlj.UserInputException("batch_size " + batchSize + " exceeds the " + n
-                    + " training examples; lower train.batch_size");
+            throw new dev.mtlj.UserInputException(
+                    "batch_size " + batchSize + " exceeds the " + n + " training examples; lower train.batch_size");
         }
         this.n = n;
         this.batchSize = batchSize;

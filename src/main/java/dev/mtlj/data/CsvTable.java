@@ -41,7 +41,8 @@ public final class CsvTable {
         CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(delimiter);
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             MappingIterator<String[]> rows = mapper.readerFor(String[].class).with(schema).readValues(in)) {
+                MappingIterator<String[]> rows =
+                        mapper.readerFor(String[].class).with(schema).readValues(in)) {
             if (!rows.hasNext()) {
                 throw new UserInputException("CSV file '" + file + "' is empty; it needs a header row");
             }
@@ -52,7 +53,11 @@ public final class CsvTable {
             }
             int[] labelCols = new int[labels.size()];
             for (int k = 0; k < labels.size(); k++) {
-                labelCols[k] = column(file, index, labels.get(k).column(), "label column of task '" + labels.get(k).task() + "'");
+                labelCols[k] = column(
+                        file,
+                        index,
+                        labels.get(k).column(),
+                        "label column of task '" + labels.get(k).task() + "'");
             }
             List<Integer> featureCols = new ArrayList<>();
             if (features == null) {
@@ -80,19 +85,27 @@ public final class CsvTable {
                     continue; // blank line
                 }
                 if (row.length != header.length) {
-                    throw new UserInputException("CSV file '" + file + "' line " + line + ": " + row.length + " fields, the header has "
-                            + header.length);
+                    throw new UserInputException("CSV file '" + file + "' line " + line + ": " + row.length
+                            + " fields, the header has " + header.length);
                 }
                 for (int c : featureCols) {
                     String cell = row[c].strip();
                     if (cell.isEmpty()) {
-                        throw bad(file, line, header[c], "empty feature value (only label cells may be empty: a missing label)");
+                        throw bad(
+                                file,
+                                line,
+                                header[c],
+                                "empty feature value (only label cells may be empty: a missing label)");
                     }
                     x.add(number(file, line, header[c], cell));
                 }
                 for (int k = 0; k < labels.size(); k++) {
                     String cell = row[labelCols[k]].strip();
-                    ys.get(k).add(cell.isEmpty() ? Float.NaN : label(file, line, header[labelCols[k]], cell, labels.get(k)));
+                    ys.get(k)
+                            .add(
+                                    cell.isEmpty()
+                                            ? Float.NaN
+                                            : label(file, line, header[labelCols[k]], cell, labels.get(k)));
                 }
             }
             if (x.size == 0) {
@@ -107,15 +120,16 @@ public final class CsvTable {
             if (e instanceof UserInputException u) {
                 throw u;
             }
-            throw new UserInputException("CSV file '" + file + "' cannot be parsed: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new UserInputException("CSV file '" + file + "' cannot be parsed: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
     private static int column(Path file, Map<String, Integer> index, String name, String role) {
         Integer c = index.get(name);
         if (c == null) {
-            throw new UserInputException("CSV file '" + file + "' has no column '" + name + "' (" + role + "); its header has "
-                    + new java.util.TreeSet<>(index.keySet()));
+            throw new UserInputException("CSV file '" + file + "' has no column '" + name + "' (" + role
+                    + "); its header has " + new java.util.TreeSet<>(index.keySet()));
         }
         return c;
     }
@@ -136,8 +150,12 @@ public final class CsvTable {
     private static float label(Path file, long line, String column, String cell, LabelColumn l) {
         float v = number(file, line, column, cell);
         if (l.kind() == TaskKind.CLASSIFICATION && (v != Math.rint(v) || v < 0 || v >= l.classes())) {
-            throw bad(file, line, column, "class label " + cell + " is not an integer in [0, " + l.classes() + ") for task '"
-                    + l.task() + "'");
+            throw bad(
+                    file,
+                    line,
+                    column,
+                    "class label " + cell + " is not an integer in [0, " + l.classes() + ") for task '" + l.task()
+                            + "'");
         }
         if (l.kind() == TaskKind.BINARY && v != 0 && v != 1) {
             throw bad(file, line, column, "binary label " + cell + " is not 0 or 1 for task '" + l.task() + "'");

@@ -94,10 +94,12 @@ public final class DeviceData implements AutoCloseable {
     /** The rows that carry a label of task {@code k} (task order of the constructor). */
     public int[] labelledRows(int k) {
         boolean[] p = present.get(k);
-        return java.util.stream.IntStream.range(0, size).filter(i -> p == null || p[i]).toArray();
+        return java.util.stream.IntStream.range(0, size)
+                .filter(i -> p == null || p[i])
+                .toArray();
     }
 
-        /** Number of examples. */
+    /** Number of examples. */
     public int size() {
         return size;
     }

@@ -40,8 +40,8 @@ public final class FashionMnist {
                     + " values; Fashion-MNIST images are [n, 28, 28]");
         }
         if (y.dims().length != 1 || y.dims()[0] != x.dims()[0]) {
-            throw new UserInputException("'" + labels + "' holds " + java.util.Arrays.toString(y.dims()) + " labels for "
-                    + x.dims()[0] + " images in '" + images + "'");
+            throw new UserInputException("'" + labels + "' holds " + java.util.Arrays.toString(y.dims())
+                    + " labels for " + x.dims()[0] + " images in '" + images + "'");
         }
         int[] l = new int[y.dims()[0]];
         for (int i = 0; i < l.length; i++) {

@@ -35,8 +35,8 @@ public final class GradNormToy {
      * @param test      test examples
      * @param seed      seed of everything drawn
      */
-    public record Options(double[] sigmas, int inputDim, int outputDim, int classes, int train, int val, int test,
-                          long seed) {
+    public record Options(
+            double[] sigmas, int inputDim, int outputDim, int classes, int train, int val, int test, long seed) {
         public Options {
             sigmas = sigmas.clone();
             if (sigmas.length < 1) {
@@ -51,8 +51,8 @@ public final class GradNormToy {
                 throw new UserInputException("gradnorm-toy: input_dim and output_dim must be >= 1");
             }
             if (classes != 0 && (classes < 2 || classes > outputDim)) {
-                throw new UserInputException("gradnorm-toy: classes must be 0 (none) or in [2, output_dim="
-                        + outputDim + "], got " + classes);
+                throw new UserInputException("gradnorm-toy: classes must be 0 (none) or in [2, output_dim=" + outputDim
+                        + "], got " + classes);
             }
             if (train < 1 || val < 1 || test < 1) {
                 throw new UserInputException("gradnorm-toy: train, val and test sizes must be >= 1");
@@ -86,7 +86,12 @@ public final class GradNormToy {
         }
         List<TaskSpec> tasks = new ArrayList<>();
         for (int i = 0; i < t; i++) {
-            tasks.add(new TaskSpec("y" + (i + 1), TaskKind.REGRESSION, out, TaskKind.REGRESSION.defaultLoss(), 1.0,
+            tasks.add(new TaskSpec(
+                    "y" + (i + 1),
+                    TaskKind.REGRESSION,
+                    out,
+                    TaskKind.REGRESSION.defaultLoss(),
+                    1.0,
                     List.of(MetricKind.MAE, MetricKind.RMSE, MetricKind.R2)));
         }
         if (o.classes() > 0) {
@@ -94,7 +99,10 @@ public final class GradNormToy {
         }
         int n = o.train() + o.val() + o.test();
         MultiTaskData all = draw(rng, n, o, basis, taskMatrices);
-        return new DataSplits(tasks, all.slice(0, o.train()), all.slice(o.train(), o.train() + o.val()),
+        return new DataSplits(
+                tasks,
+                all.slice(0, o.train()),
+                all.slice(o.train(), o.train() + o.val()),
                 all.slice(o.train() + o.val(), n));
     }
 

@@ -32,21 +32,30 @@ public record IdxFile(int[] dims, float[] values) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
             raw.reset();
-            DataInputStream in = new DataInputStream(new BufferedInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw,
-                    1 << 16));
+            DataInputStream in = new DataInputStream(
+                    new BufferedInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16));
             int zero1 = in.readUnsignedByte();
             int zero2 = in.readUnsignedByte();
             int type = in.readUnsignedByte();
             int ndims = in.readUnsignedByte();
             if (zero1 != 0 || zero2 != 0) {
-                throw bad(file, 0, "bad magic number: the first two bytes are " + zero1 + ", " + zero2 + " (an IDX file starts"
-                        + " with 0, 0)");
+                throw bad(
+                        file,
+                        0,
+                        "bad magic number: the first two bytes are " + zero1 + ", " + zero2 + " (an IDX file starts"
+                                + " with 0, 0)");
             }
             int width = switch (type) {
                 case 0x08, 0x09 -> 1;
                 case 0x0C, 0x0D -> 4;
-                default -> throw bad(file, 2, String.format("unsupported type code 0x%02X (supported: 0x08 ubyte, 0x09 byte,"
-                        + " 0x0C int32, 0x0D float32)", type));
+                default ->
+                    throw bad(
+                            file,
+                            2,
+                            String.format(
+                                    "unsupported type code 0x%02X (supported: 0x08 ubyte, 0x09 byte,"
+                                            + " 0x0C int32, 0x0D float32)",
+                                    type));
             };
             if (ndims < 1 || ndims > 4) {
                 throw bad(file, 3, "bad magic number: " + ndims + " dimensions (1 to 4 supported)");
@@ -76,12 +85,18 @@ public record IdxFile(int[] dims, float[] values) {
                 offset += width;
             }
             if (in.read() != -1) {
-                throw bad(file, offset, "has bytes after the " + count + " values its header announces " + Arrays.toString(dims));
+                throw bad(
+                        file,
+                        offset,
+                        "has bytes after the " + count + " values its header announces " + Arrays.toString(dims));
             }
             return new IdxFile(dims, values);
         } catch (EOFException e) {
-            throw bad(file, offset, "is truncated: the data ends at byte " + offset + " (of the uncompressed content) before"
-                    + " the values its header announces");
+            throw bad(
+                    file,
+                    offset,
+                    "is truncated: the data ends at byte " + offset + " (of the uncompressed content) before"
+                            + " the values its header announces");
         } catch (IOException e) {
             throw new UserInputException("IDX file '" + file + "' cannot be read: " + e.getMessage());
         }

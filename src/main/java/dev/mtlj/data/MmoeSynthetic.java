@@ -72,7 +72,8 @@ public final class MmoeSynthetic {
         labels.put("y2", new TaskLabels(y2, 1));
         MultiTaskData all = new MultiTaskData(x, new int[] {d}, labels);
         List<MetricKind> metrics = List.of(MetricKind.MAE, MetricKind.RMSE, MetricKind.R2);
-        List<TaskSpec> tasks = List.of(new TaskSpec("y1", TaskKind.REGRESSION, 1, TaskKind.REGRESSION.defaultLoss(), 1.0, metrics),
+        List<TaskSpec> tasks = List.of(
+                new TaskSpec("y1", TaskKind.REGRESSION, 1, TaskKind.REGRESSION.defaultLoss(), 1.0, metrics),
                 new TaskSpec("y2", TaskKind.REGRESSION, 1, TaskKind.REGRESSION.defaultLoss(), 1.0, metrics));
         return new DataSplits(tasks, all.slice(0, train), all.slice(train, train + val), all.slice(train + val, n));
     }

@@ -37,13 +37,15 @@ public final class MultiFashion {
         if (train < 1 || val < 1 || test < 1) {
             throw new UserInputException("multi-fashion: train, val and test sizes must be >= 1");
         }
-        List<TaskSpec> tasks = List.of(TaskSpec.of("left", TaskKind.CLASSIFICATION, 10),
-                TaskSpec.of("right", TaskKind.CLASSIFICATION, 10));
+        List<TaskSpec> tasks = List.of(
+                TaskSpec.of("left", TaskKind.CLASSIFICATION, 10), TaskSpec.of("right", TaskKind.CLASSIFICATION, 10));
         String tag = "multi-fashion-s" + seed + "-" + train + "-" + val + "-" + test;
-        MultiTaskData trainVal = cached(cache, tag + "-trainval", () -> build(FashionMnist.load(source, true), train + val,
-                Rng.derived(seed, 1)));
-        MultiTaskData testData = cached(cache, tag + "-test", () -> build(FashionMnist.load(source, false), test,
-                Rng.derived(seed, 2)));
+        MultiTaskData trainVal = cached(
+                cache,
+                tag + "-trainval",
+                () -> build(FashionMnist.load(source, true), train + val, Rng.derived(seed, 1)));
+        MultiTaskData testData =
+                cached(cache, tag + "-test", () -> build(FashionMnist.load(source, false), test, Rng.derived(seed, 2)));
         return new DataSplits(tasks, trainVal.slice(0, train), trainVal.slice(train, train + val), testData);
     }
 

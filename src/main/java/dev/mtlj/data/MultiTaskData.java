@@ -22,8 +22,8 @@ public record MultiTaskData(float[] features, int[] exampleShape, Map<String, Ta
         }
         for (Map.Entry<String, TaskLabels> e : labels.entrySet()) {
             if (e.getValue().rows() != n) {
-                throw new IllegalArgumentException("task '" + e.getKey() + "' has " + e.getValue().rows()
-                        + " label rows for " + n + " examples");
+                throw new IllegalArgumentException(
+                        "task '" + e.getKey() + "' has " + e.getValue().rows() + " label rows for " + n + " examples");
             }
         }
     }

@@ -10,7 +10,8 @@ package dev.mtlj.data;
 public record TaskLabels(float[] values, int width) {
     public TaskLabels {
         if (width < 1 || values.length % width != 0) {
-            throw new IllegalArgumentException("labels length " + values.length + " is not a multiple of width " + width);
+            throw new IllegalArgumentException(
+                    "labels length " + values.length + " is not a multiple of width " + width);
         }
     }
 

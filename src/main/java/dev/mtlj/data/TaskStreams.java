@@ -24,12 +24,15 @@ public final class TaskStreams {
         this.streams = new BatchStream[rows.length];
         for (int k = 0; k < rows.length; k++) {
             if (rows[k].length < batchSizes[k]) {
-                throw new UserInputException("task '" + tasks.get(k) + "' has " + rows[k].length + " labelled training examples,"
-                        + " fewer than its batch size " + batchSizes[k] + "; lower tasks." + tasks.get(k) + ".batch_size"
-                        + (rows[k].length == 0 ? " or give the task training data" : ""));
+                throw new UserInputException(
+                        "task '" + tasks.get(k) + "' has " + rows[k].length + " labelled training examples,"
+                                + " fewer than its batch size " + batchSizes[k] + "; lower tasks." + tasks.get(k)
+                                + ".batch_size"
+                                + (rows[k].length == 0 ? " or give the task training data" : ""));
             }
             long streamSeed = Rng.derived(seed, 1_000_003L + k).nextLong();
-            streams[k] = epochs == null ? new BatchStream(rows[k].length, batchSizes[k], streamSeed)
+            streams[k] = epochs == null
+                    ? new BatchStream(rows[k].length, batchSizes[k], streamSeed)
                     : new BatchStream(rows[k].length, batchSizes[k], streamSeed, epochs[k], offsets[k]);
         }
     }

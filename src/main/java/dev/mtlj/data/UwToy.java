@@ -30,7 +30,8 @@ public final class UwToy {
         labels.put("y1", new TaskLabels(y1, 1));
         labels.put("y2", new TaskLabels(y2, 1));
         MultiTaskData all = new MultiTaskData(x, new int[] {1}, labels);
-        List<TaskSpec> tasks = List.of(TaskSpec.of("y1", TaskKind.REGRESSION, 1), TaskSpec.of("y2", TaskKind.REGRESSION, 1));
+        List<TaskSpec> tasks =
+                List.of(TaskSpec.of("y1", TaskKind.REGRESSION, 1), TaskSpec.of("y2", TaskKind.REGRESSION, 1));
         return new DataSplits(tasks, all.slice(0, train), all.slice(train, train + val), all.slice(train + val, n));
     }
 }

@@ -28,7 +28,8 @@ public final class CudaMemory {
 
     private static DeviceStats stats(Device device) {
         if (!device.is_cuda()) {
-            throw new IllegalArgumentException("CUDA memory asked of a non-CUDA device " + device.str().getString());
+            throw new IllegalArgumentException(
+                    "CUDA memory asked of a non-CUDA device " + device.str().getString());
         }
         return torch_cuda.getAllocator().getDeviceStats(device.index());
     }

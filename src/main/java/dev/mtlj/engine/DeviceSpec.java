@@ -11,7 +11,11 @@ import dev.mtlj.UserInputException;
  */
 public record DeviceSpec(Kind kind, int index) {
     /** The device families mtlj knows. */
-    public enum Kind { AUTO, CPU, CUDA }
+    public enum Kind {
+        AUTO,
+        CPU,
+        CUDA
+    }
 
     public DeviceSpec {
         if (index < 0) {
@@ -23,9 +27,12 @@ public record DeviceSpec(Kind kind, int index) {
     public static DeviceSpec parse(String text) {
         String s = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
         switch (s) {
-            case "auto": return new DeviceSpec(Kind.AUTO, 0);
-            case "cpu": return new DeviceSpec(Kind.CPU, 0);
-            case "cuda": return new DeviceSpec(Kind.CUDA, 0);
+            case "auto":
+                return new DeviceSpec(Kind.AUTO, 0);
+            case "cpu":
+                return new DeviceSpec(Kind.CPU, 0);
+            case "cuda":
+                return new DeviceSpec(Kind.CUDA, 0);
             default:
                 if (s.matches("cuda:\\d{1,3}")) {
                     return new DeviceSpec(Kind.CUDA, Integer.parseInt(s.substring(5)));

@@ -39,9 +39,11 @@ public final class Engine {
             return;
         }
         if (threads > 1 && System.getenv("OPENBLAS_NUM_THREADS") == null) {
-            LoggerFactory.getLogger(Engine.class).warn("OPENBLAS_NUM_THREADS is not set: OpenBLAS threads on top of libtorch's"
-                    + " {} intra-op threads oversubscribe the cores (10x slower steps measured); export OPENBLAS_NUM_THREADS=1",
-                    threads);
+            LoggerFactory.getLogger(Engine.class)
+                    .warn(
+                            "OPENBLAS_NUM_THREADS is not set: OpenBLAS threads on top of libtorch's"
+                                    + " {} intra-op threads oversubscribe the cores (10x slower steps measured); export OPENBLAS_NUM_THREADS=1",
+                            threads);
         }
         if (!interopSet) {
             interopSet = true;
@@ -97,13 +99,14 @@ public final class Engine {
             case AUTO -> cudaAvailable() ? cached("cuda:0") : cached("cpu");
             case CUDA -> {
                 if (!cudaAvailable()) {
-                    throw new UserInputException("device '" + spec + "' requested but CUDA is not available (CPU natives,"
-                            + " no GPU, or CUDA libraries not found: docs/gpu.md); use device: cpu or auto");
+                    throw new UserInputException(
+                            "device '" + spec + "' requested but CUDA is not available (CPU natives,"
+                                    + " no GPU, or CUDA libraries not found: docs/gpu.md); use device: cpu or auto");
                 }
                 int count = torch.cuda_device_count();
                 if (spec.index() >= count) {
-                    throw new UserInputException("device '" + spec + "' requested but only " + count
-                            + " CUDA device(s) exist");
+                    throw new UserInputException(
+                            "device '" + spec + "' requested but only " + count + " CUDA device(s) exist");
                 }
                 yield cached("cuda:" + spec.index());
             }

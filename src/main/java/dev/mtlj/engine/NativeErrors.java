@@ -21,11 +21,13 @@ public final class NativeErrors {
         if (m == null) {
             return e.getClass().getSimpleName();
         }
-        List<String> lines = m.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> lines =
+                m.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         if (lines.isEmpty()) {
             return e.getClass().getSimpleName();
         }
         return lines.get(0).startsWith("The following operation failed in the TorchScript interpreter")
-                ? lines.get(lines.size() - 1) : lines.get(0);
+                ? lines.get(lines.size() - 1)
+                : lines.get(0);
     }
 }

@@ -29,8 +29,11 @@ public final class Natives {
         try {
             Loader.cacheResources(dir);
         } catch (IOException e) {
-            LoggerFactory.getLogger(Natives.class).warn("could not extract the GPU natives ahead of loading ({});"
-                    + " if CUDA is reported unavailable, run again with the cache filled", e.getMessage());
+            LoggerFactory.getLogger(Natives.class)
+                    .warn(
+                            "could not extract the GPU natives ahead of loading ({});"
+                                    + " if CUDA is reported unavailable, run again with the cache filled",
+                            e.getMessage());
         }
     }
 }

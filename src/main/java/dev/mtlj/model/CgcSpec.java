@@ -9,8 +9,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param taskExperts   experts per task m_k (default 1)
  * @param gateBias      whether gates have a bias (default false)
  */
-public record CgcSpec(@JsonProperty("shared_experts") Integer sharedExperts, @JsonProperty("task_experts") Integer taskExperts,
-                      @JsonProperty("gate_bias") Boolean gateBias) implements ArchitectureSpec {
+public record CgcSpec(
+        @JsonProperty("shared_experts") Integer sharedExperts,
+        @JsonProperty("task_experts") Integer taskExperts,
+        @JsonProperty("gate_bias") Boolean gateBias)
+        implements ArchitectureSpec {
     public CgcSpec {
         new PleSpec(1, sharedExperts, taskExperts, gateBias); // same validation, same messages
     }

@@ -15,9 +15,13 @@ import java.util.List;
  * @param hidden    fully connected widths after flattening (default none)
  * @param dropout   dropout after each fully connected activation, in [0, 1) (default 0)
  */
-public record CnnSpec(@JsonProperty("channels") List<Integer> channels, @JsonProperty("kernel") Integer kernel,
-                      @JsonProperty("batch_norm") Boolean batchNorm, @JsonProperty("hidden") List<Integer> hidden,
-                      @JsonProperty("dropout") Double dropout) implements BackboneSpec, ColumnStages {
+public record CnnSpec(
+        @JsonProperty("channels") List<Integer> channels,
+        @JsonProperty("kernel") Integer kernel,
+        @JsonProperty("batch_norm") Boolean batchNorm,
+        @JsonProperty("hidden") List<Integer> hidden,
+        @JsonProperty("dropout") Double dropout)
+        implements BackboneSpec, ColumnStages {
     public CnnSpec {
         channels = channels == null ? List.of(16, 32) : List.copyOf(channels);
         kernel = kernel == null ? 3 : kernel;
@@ -48,8 +52,11 @@ public record CnnSpec(@JsonProperty("channels") List<Integer> channels, @JsonPro
 
     @Override
     @dev.mtlj.NativeApi
-    public long[] stages(long[] exampleShape, java.util.List<org.bytedeco.pytorch.SequentialImpl> column,
-            java.util.List<Long> widths, java.util.List<org.bytedeco.javacpp.Pointer> owned) {
+    public long[] stages(
+            long[] exampleShape,
+            java.util.List<org.bytedeco.pytorch.SequentialImpl> column,
+            java.util.List<Long> widths,
+            java.util.List<org.bytedeco.javacpp.Pointer> owned) {
         return CrossStitch.cnnStages(this, exampleShape, column, widths, owned);
     }
 

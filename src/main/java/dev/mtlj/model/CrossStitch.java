@@ -34,6 +34,7 @@ public final class CrossStitch extends Module implements Sharing {
     private final int tasks;
     /** stages[i][l]: column i's stage l. */
     private final List<List<SequentialImpl>> stages = new ArrayList<>();
+
     private final List<Tensor> stitches = new ArrayList<>();
     private final List<Pointer> owned = new ArrayList<>();
     private final long[] outputShape;
@@ -44,8 +45,8 @@ public final class CrossStitch extends Module implements Sharing {
         super("CrossStitch");
         this.tasks = tasks;
         if (!(backbone instanceof ColumnStages staged)) {
-            throw new UserInputException("the cross-stitch architecture supports mlp and cnn backbones, not "
-                    + backbone.typeName());
+            throw new UserInputException(
+                    "the cross-stitch architecture supports mlp and cnn backbones, not " + backbone.typeName());
         }
         this.flatInput = staged.flatInput();
         List<Long> widths = new ArrayList<>();
@@ -66,13 +67,16 @@ public final class CrossStitch extends Module implements Sharing {
                 int c = widths.get(l).intValue();
                 for (int a = 0; a < tasks; a++) {
                     for (int b = 0; b < tasks; b++) {
-                        java.util.Arrays.fill(init, (a * tasks + b) * c, (a * tasks + b + 1) * c,
-                                (float) (a == b ? spec.self().doubleValue() : spec.other().doubleValue()));
+                        java.util.Arrays.fill(init, (a * tasks + b) * c, (a * tasks + b + 1) * c, (float)
+                                (a == b
+                                        ? spec.self().doubleValue()
+                                        : spec.other().doubleValue()));
                     }
                 }
                 // register_parameter returns a reference into the module's parameter dictionary, which moves when the
                 // next parameter is registered: take an owned alias at once and keep it for the module's lifetime
-                Tensor t = Layers.keep(new Tensor(register_parameter("stitch" + l, Tensor.create(init, tasks, tasks, c), true)),
+                Tensor t = Layers.keep(
+                        new Tensor(register_parameter("stitch" + l, Tensor.create(init, tasks, tasks, c), true)),
                         owned);
                 stitches.add(t);
             }
@@ -81,8 +85,8 @@ public final class CrossStitch extends Module implements Sharing {
     }
 
     /** An MLP column: one stage per hidden layer. */
-    static long[] mlpStages(MlpSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths,
-            List<Pointer> owned) {
+    static long[] mlpStages(
+            MlpSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths, List<Pointer> owned) {
         long in = Layers.product(exampleShape);
         for (int w : spec.hidden()) {
             SequentialImpl s = Layers.keep(new SequentialImpl(), owned);
@@ -95,8 +99,8 @@ public final class CrossStitch extends Module implements Sharing {
     }
 
     /** A CNN column: one stage per conv block, the flatten and dense layers as one last stage. */
-    static long[] cnnStages(CnnSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths,
-            List<Pointer> owned) {
+    static long[] cnnStages(
+            CnnSpec spec, long[] exampleShape, List<SequentialImpl> column, List<Long> widths, List<Pointer> owned) {
         Specs.requireImage("cnn", exampleShape);
         long ch = exampleShape[0];
         long h = exampleShape[1];
@@ -120,7 +124,8 @@ public final class CrossStitch extends Module implements Sharing {
             w /= 2;
         }
         if (h < 1 || w < 1) {
-            throw new UserInputException("the cnn backbone's pooling blocks shrink the images below 1x1; use fewer channels entries");
+            throw new UserInputException(
+                    "the cnn backbone's pooling blocks shrink the images below 1x1; use fewer channels entries");
         }
         long flat = ch * h * w;
         if (spec.hidden().isEmpty()) {
@@ -199,8 +204,9 @@ public final class CrossStitch extends Module implements Sharing {
 
     @Override
     public Tensor lastSharedWeight() {
-        throw new UserInputException("the cross-stitch architecture has one column per task and no single last shared layer,"
-                + " which GradNorm's gradient norms need; use another balancer");
+        throw new UserInputException(
+                "the cross-stitch architecture has one column per task and no single last shared layer,"
+                        + " which GradNorm's gradient norms need; use another balancer");
     }
 
     @Override

@@ -9,8 +9,9 @@ import dev.mtlj.UserInputException;
  * @param self  initial weight of a column's own activation, a_ii (default 0.9, the paper's α_S)
  * @param other initial weight of each other column, a_ij (default 0.1, the paper's α_D)
  */
-public record CrossStitchSpec(@JsonProperty("self") Double self, @JsonProperty("other") Double other)
-        implements ArchitectureSpec {
+public record CrossStitchSpec(
+        @JsonProperty("self") Double self,
+        @JsonProperty("other") Double other) implements ArchitectureSpec {
     public CrossStitchSpec {
         self = self == null ? 0.9 : self;
         other = other == null ? 0.1 : other;

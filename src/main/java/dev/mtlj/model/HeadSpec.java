@@ -10,7 +10,9 @@ import java.util.List;
  * @param hidden  hidden widths (default none: a linear head)
  * @param dropout dropout after each hidden activation, in [0, 1) (default 0)
  */
-public record HeadSpec(@JsonProperty("hidden") List<Integer> hidden, @JsonProperty("dropout") Double dropout) {
+public record HeadSpec(
+        @JsonProperty("hidden") List<Integer> hidden,
+        @JsonProperty("dropout") Double dropout) {
     public HeadSpec {
         hidden = hidden == null ? List.of() : List.copyOf(hidden);
         dropout = dropout == null ? 0.0 : dropout;

@@ -16,8 +16,8 @@ final class Layers {
      *
      * @return the last Linear added, or {@code null} when {@code widths} is empty
      */
-    static LinearImpl hidden(SequentialImpl seq, String prefix, long in, List<Integer> widths, double dropout,
-                             List<Pointer> owned) {
+    static LinearImpl hidden(
+            SequentialImpl seq, String prefix, long in, List<Integer> widths, double dropout, List<Pointer> owned) {
         LinearImpl last = null;
         long width = in;
         for (int i = 0; i < widths.size(); i++) {

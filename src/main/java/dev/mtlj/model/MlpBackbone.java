@@ -19,7 +19,8 @@ public final class MlpBackbone extends Module implements Backbone {
         super("MlpBackbone");
         try (PointerScope scope = new PointerScope()) { // frees builder temporaries; the sequential keeps its layers
             SequentialImpl seq = new SequentialImpl();
-            lastWeight = Layers.hidden(seq, "", Layers.product(exampleShape), spec.hidden(), spec.dropout(), owned).weight();
+            lastWeight = Layers.hidden(seq, "", Layers.product(exampleShape), spec.hidden(), spec.dropout(), owned)
+                    .weight();
             layers = register_module("layers", seq).retainReference();
         }
         width = spec.hidden().get(spec.hidden().size() - 1);

@@ -11,8 +11,9 @@ import java.util.List;
  * @param hidden  hidden widths, at least one (default {@code [100, 100, 100, 100]}, the GradNorm toy trunk)
  * @param dropout dropout probability after each activation, in [0, 1) (default 0)
  */
-public record MlpSpec(@JsonProperty("hidden") List<Integer> hidden, @JsonProperty("dropout") Double dropout)
-        implements BackboneSpec, ColumnStages {
+public record MlpSpec(
+        @JsonProperty("hidden") List<Integer> hidden,
+        @JsonProperty("dropout") Double dropout) implements BackboneSpec, ColumnStages {
     public MlpSpec {
         hidden = hidden == null ? List.of(100, 100, 100, 100) : List.copyOf(hidden);
         dropout = dropout == null ? 0.0 : dropout;
@@ -36,8 +37,11 @@ public record MlpSpec(@JsonProperty("hidden") List<Integer> hidden, @JsonPropert
 
     @Override
     @dev.mtlj.NativeApi
-    public long[] stages(long[] exampleShape, java.util.List<org.bytedeco.pytorch.SequentialImpl> column,
-            java.util.List<Long> widths, java.util.List<org.bytedeco.javacpp.Pointer> owned) {
+    public long[] stages(
+            long[] exampleShape,
+            java.util.List<org.bytedeco.pytorch.SequentialImpl> column,
+            java.util.List<Long> widths,
+            java.util.List<org.bytedeco.javacpp.Pointer> owned) {
         return CrossStitch.mlpStages(this, exampleShape, column, widths, owned);
     }
 

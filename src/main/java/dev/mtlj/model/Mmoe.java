@@ -106,8 +106,9 @@ public final class Mmoe extends Module implements Sharing {
         if (experts.size() == 1) {
             return experts.get(0).lastLayerWeight();
         }
-        throw new UserInputException("the mmoe architecture has " + experts.size() + " experts and no single last shared layer,"
-                + " which GradNorm's gradient norms need; use another balancer or experts: 1");
+        throw new UserInputException(
+                "the mmoe architecture has " + experts.size() + " experts and no single last shared layer,"
+                        + " which GradNorm's gradient norms need; use another balancer or experts: 1");
     }
 
     @Override

@@ -9,8 +9,9 @@ import dev.mtlj.UserInputException;
  * @param experts  number of experts n, each an instance of the configured backbone (default 4)
  * @param gateBias whether each gate's linear layer has a bias (the paper: no; LibMTL: yes; default false)
  */
-public record MmoeSpec(@JsonProperty("experts") Integer experts, @JsonProperty("gate_bias") Boolean gateBias)
-        implements ArchitectureSpec {
+public record MmoeSpec(
+        @JsonProperty("experts") Integer experts,
+        @JsonProperty("gate_bias") Boolean gateBias) implements ArchitectureSpec {
     public MmoeSpec {
         experts = experts == null ? 4 : experts;
         gateBias = gateBias != null && gateBias;

@@ -18,7 +18,9 @@ import java.util.Set;
  * @param inputShape shape of one example, without the batch dimension
  * @param tasks      the tasks in head order
  */
-public record ModelSignature(@JsonProperty("input_shape") long[] inputShape, @JsonProperty("tasks") List<Task> tasks) {
+public record ModelSignature(
+        @JsonProperty("input_shape") long[] inputShape,
+        @JsonProperty("tasks") List<Task> tasks) {
     /**
      * One task's output.
      *
@@ -26,8 +28,10 @@ public record ModelSignature(@JsonProperty("input_shape") long[] inputShape, @Js
      * @param kind    {@code classification}, {@code binary} or {@code regression}
      * @param outputs head width
      */
-    public record Task(@JsonProperty("name") String name, @JsonProperty("kind") String kind,
-                       @JsonProperty("outputs") int outputs) {
+    public record Task(
+            @JsonProperty("name") String name,
+            @JsonProperty("kind") String kind,
+            @JsonProperty("outputs") int outputs) {
         @JsonCreator
         public Task {
             TaskSpec.of(name, TaskKind.parse(kind), outputs); // validates name, kind and width together
@@ -40,9 +44,11 @@ public record ModelSignature(@JsonProperty("input_shape") long[] inputShape, @Js
 
     @JsonCreator
     public ModelSignature {
-        if (inputShape == null || inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
-            throw new UserInputException("input_shape must list one or more dimensions >= 1, got "
-                    + Arrays.toString(inputShape));
+        if (inputShape == null
+                || inputShape.length == 0
+                || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+            throw new UserInputException(
+                    "input_shape must list one or more dimensions >= 1, got " + Arrays.toString(inputShape));
         }
         if (tasks == null || tasks.isEmpty()) {
             throw new UserInputException("a model signature needs at least one task");
@@ -59,8 +65,11 @@ public record ModelSignature(@JsonProperty("input_shape") long[] inputShape, @Js
 
     /** The signature of a model built for {@code exampleShape} and {@code tasks}. */
     public static ModelSignature of(long[] exampleShape, List<TaskSpec> tasks) {
-        return new ModelSignature(exampleShape, tasks.stream()
-                .map(t -> new Task(t.name(), t.kind().configName(), t.outputs())).toList());
+        return new ModelSignature(
+                exampleShape,
+                tasks.stream()
+                        .map(t -> new Task(t.name(), t.kind().configName(), t.outputs()))
+                        .toList());
     }
 
     @Override
@@ -75,7 +84,9 @@ public record ModelSignature(@JsonProperty("input_shape") long[] inputShape, @Js
 
     /** The tasks as specs with each kind's default loss and metrics (enough to rebuild heads). */
     public List<TaskSpec> taskSpecs() {
-        return tasks.stream().map(t -> TaskSpec.of(t.name(), t.taskKind(), t.outputs())).toList();
+        return tasks.stream()
+                .map(t -> TaskSpec.of(t.name(), t.taskKind(), t.outputs()))
+                .toList();
     }
 
     /** Index of a task by name, or -1. */

@@ -11,10 +11,11 @@ import java.util.Map;
  * @param head         head used by every task without its own entry in {@code heads} (default linear)
  * @param heads        per-task head overrides, by task name
  */
-public record ModelSpec(@JsonProperty("backbone") BackboneSpec backbone,
-                        @JsonProperty("architecture") ArchitectureSpec architecture,
-                        @JsonProperty("head") HeadSpec head,
-                        @JsonProperty("heads") Map<String, HeadSpec> heads) {
+public record ModelSpec(
+        @JsonProperty("backbone") BackboneSpec backbone,
+        @JsonProperty("architecture") ArchitectureSpec architecture,
+        @JsonProperty("head") HeadSpec head,
+        @JsonProperty("heads") Map<String, HeadSpec> heads) {
     public ModelSpec {
         backbone = backbone == null ? new MlpSpec(null, null) : backbone;
         architecture = architecture == null ? new HardSharingSpec() : architecture;

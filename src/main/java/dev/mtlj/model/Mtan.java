@@ -40,6 +40,7 @@ public final class Mtan extends Module implements Sharing {
     private final List<SequentialImpl> f = new ArrayList<>();
     /** attention[i][j]. */
     private final List<List<SequentialImpl>> attention = new ArrayList<>();
+
     private final List<Pointer> owned = new ArrayList<>();
     private final long[][] shapes;
     private final long[] outputShape;
@@ -66,8 +67,9 @@ public final class Mtan extends Module implements Sharing {
                     w /= 2;
                 }
                 if (h < 1 || w < 1) {
-                    throw new UserInputException("the mtan architecture's " + blocks + " blocks shrink " + exampleShape[1] + "x"
-                            + exampleShape[2] + " images below 1x1; use fewer channels entries");
+                    throw new UserInputException(
+                            "the mtan architecture's " + blocks + " blocks shrink " + exampleShape[1] + "x"
+                                    + exampleShape[2] + " images below 1x1; use fewer channels entries");
                 }
                 shapes[j] = new long[] {c, h, w};
                 first.add(register_module("block" + j + "_u", convBnRelu(in, c, 3)));
@@ -147,7 +149,9 @@ public final class Mtan extends Module implements Sharing {
         for (int i = 0; i < tasks; i++) {
             Tensor feature = null;
             for (int j = 0; j < shapes.length; j++) {
-                Tensor q = j == 0 ? u.get(0) : torch.cat(new TensorVector(u.get(j), f.get(j - 1).forward(feature)), 1);
+                Tensor q = j == 0
+                        ? u.get(0)
+                        : torch.cat(new TensorVector(u.get(j), f.get(j - 1).forward(feature)), 1);
                 feature = attention.get(i).get(j).forward(q).mul(p.get(j));
             }
             out.add(feature.flatten(1, -1));

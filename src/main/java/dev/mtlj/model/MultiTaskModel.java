@@ -51,7 +51,8 @@ public final class MultiTaskModel implements AutoCloseable {
             }
         }
         try (PointerScope scope = new PointerScope()) {
-            return new MultiTaskModel(new MultiTaskNetwork(spec, exampleShape, tasks).retainReference(), exampleShape, tasks);
+            return new MultiTaskModel(
+                    new MultiTaskNetwork(spec, exampleShape, tasks).retainReference(), exampleShape, tasks);
         }
     }
 

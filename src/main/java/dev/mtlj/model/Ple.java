@@ -40,6 +40,7 @@ public final class Ple extends Module implements Sharing {
     private final List<List<LinearImpl>> taskGates = new ArrayList<>();
     /** sharedGates[l] for l < L − 1 (0-based levels). */
     private final List<LinearImpl> sharedGates = new ArrayList<>();
+
     private final List<Pointer> owned = new ArrayList<>();
 
     Ple(PleSpec spec, BackboneSpec expert, long[] exampleShape, int tasks) {
@@ -56,7 +57,8 @@ public final class Ple extends Module implements Sharing {
                 List<Backbone> group = new ArrayList<>();
                 int count = k < tasks ? mk : ms;
                 for (int j = 0; j < count; j++) {
-                    Backbone b = l == 0 ? expert.build(exampleShape)
+                    Backbone b = l == 0
+                            ? expert.build(exampleShape)
                             : new MlpSpec(List.of((int) h), 0.0).build(new long[] {h});
                     String name = "l" + l + "_" + (k < tasks ? "task" + k : "shared") + "_e" + j;
                     register_module(name, b.module()).retainReference();
@@ -77,7 +79,8 @@ public final class Ple extends Module implements Sharing {
                 }
                 taskGates.add(gates);
                 if (l < levels - 1) {
-                    sharedGates.add(register_module("l" + l + "_gate_shared", gate(in, (long) tasks * mk + ms, spec.gateBias())));
+                    sharedGates.add(register_module(
+                            "l" + l + "_gate_shared", gate(in, (long) tasks * mk + ms, spec.gateBias())));
                 }
             }
         }
@@ -187,7 +190,11 @@ public final class Ple extends Module implements Sharing {
         Tensor z = encode(x);
         List<Tensor> out = new ArrayList<>(tasks);
         for (int k = 0; k < tasks; k++) {
-            out.add(taskGates.get(levels - 1).get(k).forward(flat(gateInput(z, x, k))).softmax(1));
+            out.add(taskGates
+                    .get(levels - 1)
+                    .get(k)
+                    .forward(flat(gateInput(z, x, k)))
+                    .softmax(1));
         }
         return out;
     }
@@ -234,8 +241,9 @@ public final class Ple extends Module implements Sharing {
 
     @Override
     public Tensor lastSharedWeight() {
-        throw new UserInputException("the cgc/ple architectures have no single last shared layer, which GradNorm's gradient"
-                + " norms need; use another balancer");
+        throw new UserInputException(
+                "the cgc/ple architectures have no single last shared layer, which GradNorm's gradient"
+                        + " norms need; use another balancer");
     }
 
     @Override

@@ -11,8 +11,11 @@ import dev.mtlj.UserInputException;
  * @param taskExperts   experts per task per level m_k (default 1)
  * @param gateBias      whether gates have a bias (default false)
  */
-public record PleSpec(@JsonProperty("levels") Integer levels, @JsonProperty("shared_experts") Integer sharedExperts,
-                      @JsonProperty("task_experts") Integer taskExperts, @JsonProperty("gate_bias") Boolean gateBias)
+public record PleSpec(
+        @JsonProperty("levels") Integer levels,
+        @JsonProperty("shared_experts") Integer sharedExperts,
+        @JsonProperty("task_experts") Integer taskExperts,
+        @JsonProperty("gate_bias") Boolean gateBias)
         implements ArchitectureSpec {
     public PleSpec {
         levels = levels == null ? 2 : levels;
@@ -22,9 +25,15 @@ public record PleSpec(@JsonProperty("levels") Integer levels, @JsonProperty("sha
         if (levels < 1 || levels > 16) {
             throw new UserInputException("model.architecture.levels must be in [1, 16], got " + levels);
         }
-        if (sharedExperts < 0 || taskExperts < 0 || sharedExperts + taskExperts < 1 || sharedExperts > 256 || taskExperts > 256) {
-            throw new UserInputException("model.architecture.shared_experts and task_experts must be in [0, 256] with at least"
-                    + " one expert per task gate, got shared_experts " + sharedExperts + ", task_experts " + taskExperts);
+        if (sharedExperts < 0
+                || taskExperts < 0
+                || sharedExperts + taskExperts < 1
+                || sharedExperts > 256
+                || taskExperts > 256) {
+            throw new UserInputException(
+                    "model.architecture.shared_experts and task_experts must be in [0, 256] with at least"
+                            + " one expert per task gate, got shared_experts " + sharedExperts + ", task_experts "
+                            + taskExperts);
         }
     }
 

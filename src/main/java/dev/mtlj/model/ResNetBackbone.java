@@ -33,8 +33,8 @@ public final class ResNetBackbone extends Module implements Backbone {
         long h = exampleShape[1];
         long w = exampleShape[2];
         if ((h >> (spec.channels().size() - 1)) < 1 || (w >> (spec.channels().size() - 1)) < 1) {
-            throw new UserInputException("the resnet backbone's " + spec.channels().size() + " stages halve " + h + "x" + w
-                    + " images below 1x1; use fewer stages");
+            throw new UserInputException("the resnet backbone's "
+                    + spec.channels().size() + " stages halve " + h + "x" + w + " images below 1x1; use fewer stages");
         }
         Tensor weight;
         try (PointerScope scope = new PointerScope()) {
@@ -57,8 +57,12 @@ public final class ResNetBackbone extends Module implements Backbone {
             SequentialImpl fc = Layers.keep(new SequentialImpl(), owned);
             LinearImpl lastFc = Layers.hidden(fc, "", in, spec.hidden(), spec.dropout(), owned);
             head = spec.hidden().isEmpty() ? null : register_module("fc", fc);
-            weight = lastFc != null ? lastFc.weight() : blocks.get(blocks.size() - 1).lastWeight();
-            outputShape = new long[] {spec.hidden().isEmpty() ? in : spec.hidden().get(spec.hidden().size() - 1)};
+            weight = lastFc != null
+                    ? lastFc.weight()
+                    : blocks.get(blocks.size() - 1).lastWeight();
+            outputShape = new long[] {
+                spec.hidden().isEmpty() ? in : spec.hidden().get(spec.hidden().size() - 1)
+            };
         }
         lastWeight = weight;
     }

@@ -12,8 +12,11 @@ import java.util.List;
  * @param hidden   fully connected widths after global average pooling (default none)
  * @param dropout  dropout after each fully connected activation, in [0, 1) (default 0)
  */
-public record ResNetSpec(@JsonProperty("channels") List<Integer> channels, @JsonProperty("blocks") Integer blocks,
-                         @JsonProperty("hidden") List<Integer> hidden, @JsonProperty("dropout") Double dropout)
+public record ResNetSpec(
+        @JsonProperty("channels") List<Integer> channels,
+        @JsonProperty("blocks") Integer blocks,
+        @JsonProperty("hidden") List<Integer> hidden,
+        @JsonProperty("dropout") Double dropout)
         implements BackboneSpec {
     public ResNetSpec {
         channels = channels == null ? List.of(16, 32, 64) : List.copyOf(channels);

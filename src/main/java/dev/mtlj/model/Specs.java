@@ -18,8 +18,9 @@ final class Specs {
     /** Image backbones need [C, H, W] examples. */
     static void requireImage(String backbone, long[] exampleShape) {
         if (exampleShape.length != 3) {
-            throw new UserInputException("the " + backbone + " backbone needs image examples of shape [C, H, W]; the data has "
-                    + java.util.Arrays.toString(exampleShape) + " (use the mlp backbone for flat features)");
+            throw new UserInputException(
+                    "the " + backbone + " backbone needs image examples of shape [C, H, W]; the data has "
+                            + java.util.Arrays.toString(exampleShape) + " (use the mlp backbone for flat features)");
         }
     }
 

@@ -19,7 +19,9 @@ public final class TaskHead extends Module {
         try (PointerScope scope = new PointerScope()) { // frees builder temporaries; the sequential keeps its layers
             SequentialImpl seq = new SequentialImpl();
             Layers.hidden(seq, "", features, spec.hidden(), spec.dropout(), owned);
-            long in = spec.hidden().isEmpty() ? features : spec.hidden().get(spec.hidden().size() - 1);
+            long in = spec.hidden().isEmpty()
+                    ? features
+                    : spec.hidden().get(spec.hidden().size() - 1);
             seq.push_back("out", Layers.keep(new LinearImpl(in, outputs), owned));
             layers = register_module("layers", seq).retainReference();
         }

@@ -12,11 +12,11 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NamedTensor;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.named_buffer_iterator;
 import org.bytedeco.pytorch.named_buffer_list;
 import org.bytedeco.pytorch.named_parameter_iterator;
 import org.bytedeco.pytorch.named_parameter_list;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * A network exported from Python ({@code torch.jit.save}) as the shared trunk; mtlj's heads go on its output.
@@ -44,8 +44,9 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
                 throw e;
             }
-            throw new UserInputException("model.backbone.path '" + spec.path() + "' is not a loadable TorchScript file ("
-                    + dev.mtlj.engine.NativeErrors.cause(e) + "); write it with torch.jit.save(torch.jit.script(net), path)");
+            throw new UserInputException("model.backbone.path '" + spec.path()
+                    + "' is not a loadable TorchScript file (" + dev.mtlj.engine.NativeErrors.cause(e)
+                    + "); write it with torch.jit.save(torch.jit.script(net), path)");
         }
         script.retainReference();
         Tensor last = null;
@@ -53,7 +54,8 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             named_parameter_list params = script.named_parameters(true);
             for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it.increment()) {
                 NamedTensor p = it.access();
-                Tensor registered = new Tensor(register_parameter(safe(p.name().getString()), p.value(), spec.trainable()));
+                Tensor registered =
+                        new Tensor(register_parameter(safe(p.name().getString()), p.value(), spec.trainable()));
                 if (registered.dim() >= 2 || last == null) {
                     last = registered;
                 }
@@ -79,7 +81,8 @@ public final class TorchScriptBackbone extends Module implements Backbone {
         batch[0] = 1;
         System.arraycopy(exampleShape, 0, batch, 1, exampleShape.length);
         boolean wasTraining = script.is_training();
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard g = new NoGradGuard()) {
             script.train(false);
             Tensor y = call(torch.zeros(batch));
             if (y.dim() < 2) {
@@ -93,8 +96,9 @@ public final class TorchScriptBackbone extends Module implements Backbone {
             if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
                 throw e;
             }
-            throw new UserInputException("the torchscript backbone '" + path + "' rejects examples of shape "
-                    + Arrays.toString(exampleShape) + " (batch " + Arrays.toString(batch) + "): " + dev.mtlj.engine.NativeErrors.cause(e));
+            throw new UserInputException(
+                    "the torchscript backbone '" + path + "' rejects examples of shape " + Arrays.toString(exampleShape)
+                            + " (batch " + Arrays.toString(batch) + "): " + dev.mtlj.engine.NativeErrors.cause(e));
         } finally {
             script.train(wasTraining);
         }

@@ -9,8 +9,9 @@ import dev.mtlj.UserInputException;
  * @param path      the TorchScript file (required)
  * @param trainable whether its parameters are trained with the heads (default false: a frozen feature extractor)
  */
-public record TorchScriptSpec(@JsonProperty("path") String path, @JsonProperty("trainable") Boolean trainable)
-        implements BackboneSpec {
+public record TorchScriptSpec(
+        @JsonProperty("path") String path,
+        @JsonProperty("trainable") Boolean trainable) implements BackboneSpec {
     public TorchScriptSpec {
         if (path == null || path.isBlank()) {
             throw new UserInputException("model.backbone.path is required for a torchscript backbone (a file written by"

@@ -15,7 +15,8 @@ final class Charts {
     private Charts() {}
 
     /** One line per series: name → {x, y}. */
-    static void lines(Path base, String title, String x, String y, Map<String, double[][]> series, boolean logY) throws IOException {
+    static void lines(Path base, String title, String x, String y, Map<String, double[][]> series, boolean logY)
+            throws IOException {
         XYChart c = chart(title, x, y);
         c.getStyler().setYAxisLogarithmic(logY);
         series.forEach((name, xy) -> c.addSeries(name, xy[0], xy[1]).setMarker(SeriesMarkers.NONE));
@@ -33,7 +34,13 @@ final class Charts {
 
     private static XYChart chart(String title, String x, String y) {
         System.setProperty("java.awt.headless", "true");
-        XYChart c = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart c = new XYChartBuilder()
+                .width(800)
+                .height(500)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         return c;
     }

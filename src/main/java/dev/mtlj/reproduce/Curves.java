@@ -21,13 +21,22 @@ record Curves(double[] steps, Map<String, double[]> loss, Map<String, double[]> 
                 train.add(n);
             }
         }
-        double[] steps = train.stream().mapToDouble(n -> n.get("step").asDouble() + 1).toArray();
+        double[] steps =
+                train.stream().mapToDouble(n -> n.get("step").asDouble() + 1).toArray();
         Map<String, double[]> loss = new LinkedHashMap<>();
         Map<String, double[]> weight = new LinkedHashMap<>();
         if (!train.isEmpty()) {
             train.get(0).get("tasks").fieldNames().forEachRemaining(t -> {
-                loss.put(t, train.stream().mapToDouble(n -> value(n.get("tasks").get(t).get("loss"))).toArray());
-                weight.put(t, train.stream().mapToDouble(n -> value(n.get("tasks").get(t).get("weight"))).toArray());
+                loss.put(
+                        t,
+                        train.stream()
+                                .mapToDouble(n -> value(n.get("tasks").get(t).get("loss")))
+                                .toArray());
+                weight.put(
+                        t,
+                        train.stream()
+                                .mapToDouble(n -> value(n.get("tasks").get(t).get("weight")))
+                                .toArray());
             });
         }
         return new Curves(steps, loss, weight);

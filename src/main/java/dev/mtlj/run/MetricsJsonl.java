@@ -34,7 +34,8 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
      * @param kappa the balancer's factor from native to the canonical scale in which weights are written
      */
     public MetricsJsonl(Path file, String balancer, double kappa) throws IOException {
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.out = Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         this.balancer = balancer;
         this.kappa = kappa;
     }

@@ -17,8 +17,14 @@ public final class ProgressListener implements TrainingListener {
 
     @Override
     public void onStart(Trainer trainer) {
-        bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(trainer.totalSteps()).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(200).showSpeed().setUnit(" steps", 1).build();
+        bar = new ProgressBarBuilder()
+                .setTaskName("train")
+                .setInitialMax(trainer.totalSteps())
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(200)
+                .showSpeed()
+                .setUnit(" steps", 1)
+                .build();
         bar.stepTo(trainer.stepsDone());
     }
 
@@ -31,7 +37,8 @@ public final class ProgressListener implements TrainingListener {
     public void onReport(Report r) {
         if (r.split().equals("train")) {
             bar.setExtraMessage(r.tasks().entrySet().stream()
-                    .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.4g", e.getValue().loss()))
+                    .map(e -> e.getKey() + " "
+                            + String.format(Locale.ROOT, "%.4g", e.getValue().loss()))
                     .collect(Collectors.joining(" ")));
         }
     }

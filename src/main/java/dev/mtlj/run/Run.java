@@ -3,8 +3,8 @@ package dev.mtlj.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mtlj.UserInputException;
-import dev.mtlj.balance.BalancerContext;
 import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.BalancerContext;
 import dev.mtlj.balance.Balancers;
 import dev.mtlj.checkpoint.AtomicFiles;
 import dev.mtlj.checkpoint.CheckpointFile;
@@ -86,16 +86,25 @@ public final class Run {
         long[] drawn = null;
         double[] target = null;
         try (Balancer balancer = balancer(config, data);
-             MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), device, dtype);
-             DeviceData val = new DeviceData(data.val(), data.tasks(), device, dtype);
-             DeviceData testData = new DeviceData(data.test(), data.tasks(), device, dtype)) {
+                MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
+                DeviceData train = new DeviceData(data.train(), data.tasks(), device, dtype);
+                DeviceData val = new DeviceData(data.val(), data.tasks(), device, dtype);
+                DeviceData testData = new DeviceData(data.test(), data.tasks(), device, dtype)) {
             model.to(device, dtype);
-            LOG.info("run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads", dir,
-                    data.tasks().size(), model.parameterCount(), model.sharedParameterCount(), balancer.name(), device,
+            LOG.info(
+                    "run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads",
+                    dir,
+                    data.tasks().size(),
+                    model.parameterCount(),
+                    model.sharedParameterCount(),
+                    balancer.name(),
+                    device,
                     Engine.threads());
-            TrainerBuilder builder = Trainer.builder(model, balancer).spec(config.train()).seed(config.seed())
-                    .checkpointDir(ckptDir).metadata(ConfigLoader.toJson(config));
+            TrainerBuilder builder = Trainer.builder(model, balancer)
+                    .spec(config.train())
+                    .seed(config.seed())
+                    .checkpointDir(ckptDir)
+                    .metadata(ConfigLoader.toJson(config));
             if (config.sampler() != null) {
                 builder.sampled(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));
             }
@@ -106,7 +115,9 @@ public final class Run {
                     MetricsJsonl.truncate(metrics, trainer.stepsDone());
                     LOG.info("resumed from {} at step {}", checkpoint, trainer.stepsDone());
                 }
-                try (MetricsJsonl jsonl = new MetricsJsonl(metrics, balancer.name(),
+                try (MetricsJsonl jsonl = new MetricsJsonl(
+                        metrics,
+                        balancer.name(),
                         balancer.nativeScale().kappa(data.tasks().size()))) {
                     List<TrainingListener> listeners = new ArrayList<>(List.of(jsonl, new LogListener()));
                     if (options.progress()) {
@@ -140,7 +151,8 @@ public final class Run {
         Path ckpt = CheckpointFile.resolve(checkpointOrDir);
         String meta = CheckpointFile.readState(ckpt).metadata();
         if (meta == null) {
-            throw new UserInputException("checkpoint '" + ckpt + "' carries no run config, so its data and model cannot be rebuilt");
+            throw new UserInputException(
+                    "checkpoint '" + ckpt + "' carries no run config, so its data and model cannot be rebuilt");
         }
         RunConfig config = ConfigLoader.fromJson(meta, "checkpoint " + ckpt);
         Engine.configureThreads(config.threads());
@@ -153,21 +165,32 @@ public final class Run {
             default -> throw new UserInputException("split '" + split + "' is not valid; allowed: train, val, test");
         };
         try (MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
-             DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec())) {
+                DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec())) {
             model.to(device, config.dtypeSpec());
             CheckpointFile.load(ckpt, model.network(), null, Engine.device(device));
             double[] unknownWeights = new double[data.tasks().size()]; // a checkpoint does not record the last weights
             java.util.Arrays.fill(unknownWeights, Double.NaN);
-            return dev.mtlj.train.Evaluator.evaluate(model, d, config.train().evalBatchSize(), unknownWeights,
-                    CheckpointFile.readState(ckpt).stepsDone() - 1, split, Double.NaN, config.train().precision());
+            return dev.mtlj.train.Evaluator.evaluate(
+                    model,
+                    d,
+                    config.train().evalBatchSize(),
+                    unknownWeights,
+                    CheckpointFile.readState(ckpt).stepsDone() - 1,
+                    split,
+                    Double.NaN,
+                    config.train().precision());
         }
     }
 
     /** The configured balancer for these tasks. */
     public static Balancer balancer(RunConfig config, DataSplits data) {
-        BalancerContext ctx = new BalancerContext(data.tasks().stream().map(TaskSpec::name).toList(),
-                data.tasks().stream().map(t -> t.kind() == dev.mtlj.task.TaskKind.REGRESSION).toList(),
-                config.train().optimizer().lr(), config.seed());
+        BalancerContext ctx = new BalancerContext(
+                data.tasks().stream().map(TaskSpec::name).toList(),
+                data.tasks().stream()
+                        .map(t -> t.kind() == dev.mtlj.task.TaskKind.REGRESSION)
+                        .toList(),
+                config.train().optimizer().lr(),
+                config.seed());
         return Balancers.create(config.balancerType(), config.balancerParams(), ctx);
     }
 
@@ -188,15 +211,24 @@ public final class Run {
                 continue;
             }
             LossKind loss = o.loss() == null ? t.loss() : LossKind.parse(o.loss());
-            List<MetricKind> metrics = o.metrics() == null ? t.metrics() : o.metrics().stream().map(MetricKind::parse).toList();
-            tasks.add(new TaskSpec(t.name(), t.kind(), t.outputs(), loss, o.huberDelta() == null ? t.huberDelta() : o.huberDelta(),
+            List<MetricKind> metrics = o.metrics() == null
+                    ? t.metrics()
+                    : o.metrics().stream().map(MetricKind::parse).toList();
+            tasks.add(new TaskSpec(
+                    t.name(),
+                    t.kind(),
+                    t.outputs(),
+                    loss,
+                    o.huberDelta() == null ? t.huberDelta() : o.huberDelta(),
                     metrics));
         }
         return new DataSplits(tasks, raw.train(), raw.val(), raw.test());
     }
 
     private static long[] exampleShape(DataSplits data) {
-        return java.util.Arrays.stream(data.train().exampleShape()).asLongStream().toArray();
+        return java.util.Arrays.stream(data.train().exampleShape())
+                .asLongStream()
+                .toArray();
     }
 
     private static Path checkpointIn(Path p, String name) {
@@ -219,21 +251,31 @@ public final class Run {
     /** The configured task sampler, over each task's labelled training examples. */
     public static dev.mtlj.sample.TaskSampler sampler(RunConfig config, DataSplits data) {
         List<String> names = data.tasks().stream().map(TaskSpec::name).toList();
-        long[] sizes = names.stream().mapToLong(n -> data.train().labels().get(n).labelled()).toArray();
-        return dev.mtlj.sample.TaskSamplers.create((String) config.sampler().get("type"), config.samplerParams(), names, sizes,
+        long[] sizes = names.stream()
+                .mapToLong(n -> data.train().labels().get(n).labelled())
+                .toArray();
+        return dev.mtlj.sample.TaskSamplers.create(
+                (String) config.sampler().get("type"),
+                config.samplerParams(),
+                names,
+                sizes,
                 dev.mtlj.random.Rng.derived(config.seed(), 77).nextLong());
     }
 
     /** Per task: tasks.&lt;name&gt;.batch_size, else train.batch_size. */
     static int[] taskBatchSizes(RunConfig config, DataSplits data) {
-        return data.tasks().stream().mapToInt(t -> {
-            var o = config.tasks().get(t.name());
-            return o != null && o.batchSize() != null ? o.batchSize() : config.train().batchSize();
-        }).toArray();
+        return data.tasks().stream()
+                .mapToInt(t -> {
+                    var o = config.tasks().get(t.name());
+                    return o != null && o.batchSize() != null
+                            ? o.batchSize()
+                            : config.train().batchSize();
+                })
+                .toArray();
     }
 
-    private static void writeSummary(Path dir, RunConfig config, Report test, FitResult fit, double seconds, long[] drawn,
-                                     double[] target) {
+    private static void writeSummary(
+            Path dir, RunConfig config, Report test, FitResult fit, double seconds, long[] drawn, double[] target) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", config.name());
         s.put("steps_done", fit.stepsDone());
@@ -254,23 +296,30 @@ public final class Run {
         if (drawn != null) {
             long all = java.util.Arrays.stream(drawn).sum();
             Map<String, Object> sampling = new LinkedHashMap<>();
-            StringBuilder md = new StringBuilder("\ntask sampling (" + config.sampler().get("type") + "):\n");
-            md.append(String.format(java.util.Locale.ROOT, "%-10s %10s %10s %10s%n", "task", "target", "realised", "draws"));
+            StringBuilder md =
+                    new StringBuilder("\ntask sampling (" + config.sampler().get("type") + "):\n");
+            md.append(String.format(
+                    java.util.Locale.ROOT, "%-10s %10s %10s %10s%n", "task", "target", "realised", "draws"));
             int k = 0;
             for (String name : test.tasks().keySet()) {
                 double realised = all == 0 ? 0 : (double) drawn[k] / all;
                 sampling.put(name, Map.of("target", target[k], "realised", realised, "draws", drawn[k]));
-                md.append(String.format(java.util.Locale.ROOT, "%-10s %10.4f %10.4f %10d%n", name, target[k], realised, drawn[k]));
+                md.append(String.format(
+                        java.util.Locale.ROOT, "%-10s %10.4f %10.4f %10d%n", name, target[k], realised, drawn[k]));
                 k++;
             }
             s.put("sampling", sampling);
             samplingTable = md.toString();
         }
         try {
-            AtomicFiles.writeString(dir.resolve("summary.json"),
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
-            AtomicFiles.writeString(dir.resolve("summary.md"), "# " + config.name() + "\n\n```\n" + SummaryTable.render(test)
-                    + samplingTable + "```\n");
+            AtomicFiles.writeString(
+                    dir.resolve("summary.json"),
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(s));
+            AtomicFiles.writeString(
+                    dir.resolve("summary.md"),
+                    "# " + config.name() + "\n\n```\n" + SummaryTable.render(test) + samplingTable + "```\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -281,7 +330,11 @@ public final class Run {
         @Override
         public void onReport(Report r) {
             if (!r.split().equals("train")) {
-                LOG.info("step {} {}: total loss {}", r.step() + 1, r.split(), String.format(java.util.Locale.ROOT, "%.5g", r.totalLoss()));
+                LOG.info(
+                        "step {} {}: total loss {}",
+                        r.step() + 1,
+                        r.split(),
+                        String.format(java.util.Locale.ROOT, "%.5g", r.totalLoss()));
             }
         }
     }

@@ -10,14 +10,21 @@ public final class SummaryTable {
     private SummaryTable() {}
 
     public static String render(Report r) {
-        int w = Math.max(4, r.tasks().keySet().stream().mapToInt(String::length).max().orElse(4));
+        int w = Math.max(
+                4, r.tasks().keySet().stream().mapToInt(String::length).max().orElse(4));
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-" + w + "s  %12s  %8s  %s%n", "task", "loss", "weight", "metrics (" + r.split() + ")"));
+        sb.append(String.format(
+                Locale.ROOT, "%-" + w + "s  %12s  %8s  %s%n", "task", "loss", "weight", "metrics (" + r.split() + ")"));
         for (Map.Entry<String, TaskReport> e : r.tasks().entrySet()) {
             StringBuilder m = new StringBuilder();
             e.getValue().metrics().forEach((k, v) -> m.append(String.format(Locale.ROOT, "%s %.4f  ", k, v)));
-            sb.append(String.format(Locale.ROOT, "%-" + w + "s  %12.5g  %8.4f  %s%n", e.getKey(), e.getValue().loss(),
-                    e.getValue().weight(), m.toString().trim()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-" + w + "s  %12.5g  %8.4f  %s%n",
+                    e.getKey(),
+                    e.getValue().loss(),
+                    e.getValue().weight(),
+                    m.toString().trim()));
         }
         return sb.toString();
     }

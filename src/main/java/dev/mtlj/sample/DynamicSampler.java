@@ -45,8 +45,8 @@ public final class DynamicSampler implements TaskSampler {
      * @param every     recompute period in steps
      * @param reference reference (single-task) scores for the gap rule, or null
      */
-    public DynamicSampler(int tasks, boolean gapRule, double tau, double eps, int window, long every, double[] reference,
-                          long seed) {
+    public DynamicSampler(
+            int tasks, boolean gapRule, double tau, double eps, int window, long every, double[] reference, long seed) {
         this.gapRule = gapRule;
         this.tau = tau;
         this.eps = eps;
@@ -117,7 +117,10 @@ public final class DynamicSampler implements TaskSampler {
             if (startCount[i] < window || recent.get(i).size() < window) {
                 return uniform(t);
             }
-            double now = recent.get(i).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            double now = recent.get(i).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(0);
             r[i] = now / (startSum[i] / startCount[i]);
         }
         return Distributions.softmax(r, tau);
@@ -147,9 +150,13 @@ public final class DynamicSampler implements TaskSampler {
     public Map<String, double[]> state() {
         Map<String, double[]> s = new HashMap<>();
         s.put("start_sum", startSum.clone());
-        s.put("start_count", java.util.Arrays.stream(startCount).asDoubleStream().toArray());
+        s.put(
+                "start_count",
+                java.util.Arrays.stream(startCount).asDoubleStream().toArray());
         for (int i = 0; i < recent.size(); i++) {
-            s.put("recent" + i, recent.get(i).stream().mapToDouble(Double::doubleValue).toArray());
+            s.put(
+                    "recent" + i,
+                    recent.get(i).stream().mapToDouble(Double::doubleValue).toArray());
         }
         if (scores != null) {
             s.put("scores", scores.clone());

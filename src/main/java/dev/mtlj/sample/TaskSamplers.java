@@ -30,19 +30,50 @@ public final class TaskSamplers {
     private static final List<Entry> ENTRIES = List.of(
             new Entry("round-robin", Set.of("order"), (p, t, n, s) -> new RoundRobinSampler(order(p.get("order"), t))),
             new Entry("uniform", Set.of(), (p, t, n, s) -> new FixedSampler("uniform", Distributions.power(n, 0), s)),
-            new Entry("proportional", Set.of(), (p, t, n, s) -> new FixedSampler("proportional", Distributions.power(n, 1), s)),
-            new Entry("temperature", Set.of("temperature"), (p, t, n, s) -> temperature(n, temperatureOf(p.get("temperature")), s)),
-            new Entry("annealed", Set.of("epochs", "steps_per_epoch"), (p, t, n, s) -> new AnnealedSampler(n,
-                    (int) number(p, "epochs", Double.NaN, 1, 1e9, true), (long) number(p, "steps_per_epoch", Double.NaN, 1, 1e15, true),
-                    s)),
-            new Entry("fixed", Set.of("probabilities"), (p, t, n, s) -> new FixedSampler("fixed",
-                    probabilities(p.get("probabilities"), t), s)),
-            new Entry("dynamic", Set.of("tau", "floor", "window", "every"), (p, t, n, s) -> new DynamicSampler(t.size(), false,
-                    number(p, "tau", 1, 1e-6, 1e6, false), number(p, "floor", 0.05, 0, 1, false),
-                    (int) number(p, "window", 50, 1, 1e6, true), (long) number(p, "every", 100, 1, 1e12, true), null, s)),
-            new Entry("dynamic-gap", Set.of("reference", "floor", "every"), (p, t, n, s) -> new DynamicSampler(t.size(), true, 1,
-                    number(p, "floor", 0.05, 0, 1, false), 1, (long) number(p, "every", 100, 1, 1e12, true),
-                    reference(p.get("reference"), t), s)));
+            new Entry(
+                    "proportional",
+                    Set.of(),
+                    (p, t, n, s) -> new FixedSampler("proportional", Distributions.power(n, 1), s)),
+            new Entry(
+                    "temperature",
+                    Set.of("temperature"),
+                    (p, t, n, s) -> temperature(n, temperatureOf(p.get("temperature")), s)),
+            new Entry(
+                    "annealed",
+                    Set.of("epochs", "steps_per_epoch"),
+                    (p, t, n, s) -> new AnnealedSampler(
+                            n,
+                            (int) number(p, "epochs", Double.NaN, 1, 1e9, true),
+                            (long) number(p, "steps_per_epoch", Double.NaN, 1, 1e15, true),
+                            s)),
+            new Entry(
+                    "fixed",
+                    Set.of("probabilities"),
+                    (p, t, n, s) -> new FixedSampler("fixed", probabilities(p.get("probabilities"), t), s)),
+            new Entry(
+                    "dynamic",
+                    Set.of("tau", "floor", "window", "every"),
+                    (p, t, n, s) -> new DynamicSampler(
+                            t.size(),
+                            false,
+                            number(p, "tau", 1, 1e-6, 1e6, false),
+                            number(p, "floor", 0.05, 0, 1, false),
+                            (int) number(p, "window", 50, 1, 1e6, true),
+                            (long) number(p, "every", 100, 1, 1e12, true),
+                            null,
+                            s)),
+            new Entry(
+                    "dynamic-gap",
+                    Set.of("reference", "floor", "every"),
+                    (p, t, n, s) -> new DynamicSampler(
+                            t.size(),
+                            true,
+                            1,
+                            number(p, "floor", 0.05, 0, 1, false),
+                            1,
+                            (long) number(p, "every", 100, 1, 1e12, true),
+                            reference(p.get("reference"), t),
+                            s)));
 
     private TaskSamplers() {}
 
@@ -64,9 +95,13 @@ public final class TaskSamplers {
      * @param tasks  task names in order
      * @param sizes  labelled training examples per task
      */
-    public static TaskSampler create(String type, Map<String, Object> params, List<String> tasks, long[] sizes, long seed) {
-        Entry entry = ENTRIES.stream().filter(e -> e.name().equals(type)).findFirst().orElseThrow(() -> new UserInputException(
-                "sampler.type '" + type + "' is not known; allowed: " + String.join(", ", names())));
+    public static TaskSampler create(
+            String type, Map<String, Object> params, List<String> tasks, long[] sizes, long seed) {
+        Entry entry = ENTRIES.stream()
+                .filter(e -> e.name().equals(type))
+                .findFirst()
+                .orElseThrow(() -> new UserInputException(
+                        "sampler.type '" + type + "' is not known; allowed: " + String.join(", ", names())));
         for (String k : params.keySet()) {
             if (!entry.params().contains(k)) {
                 throw new UserInputException("sampler." + k + " is not a parameter of '" + type + "'; allowed: "
@@ -90,7 +125,8 @@ public final class TaskSamplers {
         return n.doubleValue();
     }
 
-    private static double number(Map<String, Object> params, String key, double dflt, double min, double max, boolean integer) {
+    private static double number(
+            Map<String, Object> params, String key, double dflt, double min, double max, boolean integer) {
         Object v = params.get(key);
         if (v == null) {
             if (Double.isNaN(dflt)) {
@@ -98,10 +134,11 @@ public final class TaskSamplers {
             }
             return dflt;
         }
-        if (!(v instanceof Number n) || !(n.doubleValue() >= min && n.doubleValue() <= max)
+        if (!(v instanceof Number n)
+                || !(n.doubleValue() >= min && n.doubleValue() <= max)
                 || (integer && n.doubleValue() != Math.rint(n.doubleValue()))) {
-            throw new UserInputException("sampler." + key + " must be " + (integer ? "an integer" : "a number") + " in ["
-                    + min + ", " + max + "], got '" + v + "'");
+            throw new UserInputException("sampler." + key + " must be " + (integer ? "an integer" : "a number")
+                    + " in [" + min + ", " + max + "], got '" + v + "'");
         }
         return n.doubleValue();
     }
@@ -117,7 +154,8 @@ public final class TaskSamplers {
         for (int i = 0; i < o.length; i++) {
             o[i] = tasks.indexOf(String.valueOf(list.get(i)));
             if (o[i] < 0) {
-                throw new UserInputException("sampler.order names '" + list.get(i) + "', which is not a task; tasks: " + tasks);
+                throw new UserInputException(
+                        "sampler.order names '" + list.get(i) + "', which is not a task; tasks: " + tasks);
             }
         }
         return o;
@@ -125,11 +163,13 @@ public final class TaskSamplers {
 
     private static double[] taskNumbers(String key, Object v, List<String> tasks) {
         if (!(v instanceof Map<?, ?> map)) {
-            throw new UserInputException("sampler." + key + " must map every task to a number, e.g. {" + tasks.get(0) + ": 0.5}");
+            throw new UserInputException(
+                    "sampler." + key + " must map every task to a number, e.g. {" + tasks.get(0) + ": 0.5}");
         }
         for (Object k : map.keySet()) {
             if (!tasks.contains(String.valueOf(k))) {
-                throw new UserInputException("sampler." + key + " names '" + k + "', which is not a task; tasks: " + tasks);
+                throw new UserInputException(
+                        "sampler." + key + " names '" + k + "', which is not a task; tasks: " + tasks);
             }
         }
         double[] out = new double[tasks.size()];
@@ -167,7 +207,8 @@ public final class TaskSamplers {
         double[] r = taskNumbers("reference", v, tasks);
         for (int i = 0; i < r.length; i++) {
             if (!(r[i] > 0)) {
-                throw new UserInputException("sampler.reference." + tasks.get(i) + " must be > 0 (a higher-is-better score), got " + r[i]);
+                throw new UserInputException(
+                        "sampler.reference." + tasks.get(i) + " must be > 0 (a higher-is-better score), got " + r[i]);
             }
         }
         return r;

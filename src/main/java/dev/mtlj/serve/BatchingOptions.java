@@ -39,7 +39,9 @@ public record BatchingOptions(boolean enabled, int maxBatchSize, long maxWaitMic
 
     @Override
     public String toString() {
-        return enabled ? "BatchingOptions[max_batch_size=" + maxBatchSize + ", max_wait_us=" + maxWaitMicros
-                + ", queue_capacity=" + queueCapacity + "]" : "BatchingOptions[off, max_in_flight=" + queueCapacity + "]";
+        return enabled
+                ? "BatchingOptions[max_batch_size=" + maxBatchSize + ", max_wait_us=" + maxWaitMicros
+                        + ", queue_capacity=" + queueCapacity + "]"
+                : "BatchingOptions[off, max_in_flight=" + queueCapacity + "]";
     }
 }

@@ -6,8 +6,8 @@ import dev.mtlj.checkpoint.TrainerState;
 import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.data.DataSplits;
-import dev.mtlj.model.ModelSignature;
 import dev.mtlj.engine.DeviceSpec;
+import dev.mtlj.model.ModelSignature;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.run.Run;
 import java.nio.file.Path;
@@ -34,13 +34,15 @@ final class CheckpointNetwork implements Network {
 
     static CheckpointNetwork open(Path ckpt, TrainerState state, Device device) {
         if (state.metadata() == null) {
-            throw new UserInputException("checkpoint '" + ckpt + "' carries no run config, so its model cannot be rebuilt");
+            throw new UserInputException(
+                    "checkpoint '" + ckpt + "' carries no run config, so its model cannot be rebuilt");
         }
         RunConfig config = ConfigLoader.fromJson(state.metadata(), "checkpoint " + ckpt);
         ModelSignature sig = state.signature();
         if (sig == null) { // written before checkpoints carried a signature: the data says what the model takes
             DataSplits data = Run.prepare(config);
-            sig = ModelSignature.of(Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
+            sig = ModelSignature.of(
+                    Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
         }
         torch.ScalarType dtype = config.dtypeSpec().scalarType();
         MultiTaskModel model = MultiTaskModel.build(config.model(), sig.inputShape(), sig.taskSpecs());

@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class DynamicBatcher implements Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
 
-    private record Pending(float[] flat, int rows, Collection<String> tasks, long arrivedNanos,
-                           CompletableFuture<Predictions> result) {}
+    private record Pending(
+            float[] flat,
+            int rows,
+            Collection<String> tasks,
+            long arrivedNanos,
+            CompletableFuture<Predictions> result) {}
 
     private final BatchModel model;
     private final BatchingOptions options;
@@ -63,7 +67,8 @@ public final class DynamicBatcher implements Dispatcher {
                 throw new OverloadedException("the model is shutting down");
             }
             if (!queue.offer(p)) {
-                throw new OverloadedException("overloaded: " + options.queueCapacity() + " requests already queued; retry later");
+                throw new OverloadedException(
+                        "overloaded: " + options.queueCapacity() + " requests already queued; retry later");
             }
         } finally {
             gate.readLock().unlock();
@@ -126,7 +131,9 @@ public final class DynamicBatcher implements Dispatcher {
         int rows = batch.stream().mapToInt(Pending::rows).sum();
         Predictions all;
         try {
-            float[] flat = batch.size() == 1 ? batch.get(0).flat() : new float[batch.stream().mapToInt(p -> p.flat().length).sum()];
+            float[] flat = batch.size() == 1
+                    ? batch.get(0).flat()
+                    : new float[batch.stream().mapToInt(p -> p.flat().length).sum()];
             if (batch.size() > 1) {
                 int at = 0;
                 for (Pending p : batch) {
@@ -143,7 +150,11 @@ public final class DynamicBatcher implements Dispatcher {
         }
         int from = 0;
         for (Pending p : batch) {
-            p.result().complete(all.slice(from, from + p.rows(), p.tasks() == null || p.tasks().isEmpty() ? null : p.tasks()));
+            p.result()
+                    .complete(all.slice(
+                            from,
+                            from + p.rows(),
+                            p.tasks() == null || p.tasks().isEmpty() ? null : p.tasks()));
             from += p.rows();
         }
     }

@@ -30,7 +30,8 @@ public final class ModelRepository implements AutoCloseable {
      * @param dispatcher batching or direct execution (owned by the repository)
      * @param batching   the batching settings it was loaded with
      */
-    public record Served(String name, String version, Predictor predictor, Dispatcher dispatcher, BatchingOptions batching) {}
+    public record Served(
+            String name, String version, Predictor predictor, Dispatcher dispatcher, BatchingOptions batching) {}
 
     private final Map<String, TreeMap<String, Served>> models = new ConcurrentHashMap<>();
     private final Map<String, String> defaults = new ConcurrentHashMap<>();
@@ -44,12 +45,18 @@ public final class ModelRepository implements AutoCloseable {
      * Loads {@code path} as {@code name} version {@code version} (replacing one loaded under the same name and
      * version), optionally making it the name's default.
      */
-    public Served load(String name, String version, Path path, PredictorOptions options, BatchingOptions batching,
-                       boolean makeDefault) {
+    public Served load(
+            String name,
+            String version,
+            Path path,
+            PredictorOptions options,
+            BatchingOptions batching,
+            boolean makeDefault) {
         check(name, version);
         Predictor p = Predictor.open(path, options);
         Dispatcher.BatchObserver obs = metrics.batches(name, version);
-        Dispatcher d = batching.enabled() ? new DynamicBatcher(p, batching, obs, name + "-" + version)
+        Dispatcher d = batching.enabled()
+                ? new DynamicBatcher(p, batching, obs, name + "-" + version)
                 : new DirectDispatcher(p, batching.queueCapacity(), obs);
         return add(name, version, p, d, batching, makeDefault);
     }
@@ -58,17 +65,26 @@ public final class ModelRepository implements AutoCloseable {
      * Adds an open predictor with a dispatcher of the caller's choosing (e.g. one wrapping the predictor); the
      * repository then owns both. Report batches to {@code metrics().batches(name, version)} to see them in metrics.
      */
-    public Served add(String name, String version, Predictor p, Dispatcher d, BatchingOptions batching, boolean makeDefault) {
+    public Served add(
+            String name, String version, Predictor p, Dispatcher d, BatchingOptions batching, boolean makeDefault) {
         check(name, version);
         Served s = new Served(name, version, p, d, batching);
         Served old;
         synchronized (this) {
-            old = models.computeIfAbsent(name, k -> new TreeMap<>(ModelRepository::compareVersions)).put(version, s);
+            old = models.computeIfAbsent(name, k -> new TreeMap<>(ModelRepository::compareVersions))
+                    .put(version, s);
             if (makeDefault) {
                 defaults.put(name, version);
             }
         }
-        LOG.info("loaded model {} version {} from {} ({}, {}, {})", name, version, p.source(), p.platform(), p.device(), batching);
+        LOG.info(
+                "loaded model {} version {} from {} ({}, {}, {})",
+                name,
+                version,
+                p.source(),
+                p.platform(),
+                p.device(),
+                batching);
         if (old != null) {
             release(old);
         }
@@ -77,10 +93,12 @@ public final class ModelRepository implements AutoCloseable {
 
     private static void check(String name, String version) {
         if (name == null || !name.matches(NAME)) {
-            throw new UserInputException("model name '" + name + "' is not valid; use letters, digits, '_', '.', '-' (at most 64)");
+            throw new UserInputException(
+                    "model name '" + name + "' is not valid; use letters, digits, '_', '.', '-' (at most 64)");
         }
         if (version == null || !version.matches(NAME)) {
-            throw new UserInputException("model version '" + version + "' is not valid; use letters, digits, '_', '.', '-'");
+            throw new UserInputException(
+                    "model version '" + version + "' is not valid; use letters, digits, '_', '.', '-'");
         }
     }
 
@@ -96,7 +114,8 @@ public final class ModelRepository implements AutoCloseable {
             } else {
                 Served s = vs.remove(version);
                 if (s == null) {
-                    throw new NotFoundException("model '" + name + "' has no version '" + version + "'; versions: " + vs.keySet());
+                    throw new NotFoundException(
+                            "model '" + name + "' has no version '" + version + "'; versions: " + vs.keySet());
                 }
                 gone.add(s);
                 if (vs.isEmpty()) {
@@ -115,7 +134,8 @@ public final class ModelRepository implements AutoCloseable {
             String v = version != null ? version : defaults.getOrDefault(name, vs.isEmpty() ? null : vs.lastKey());
             Served s = v == null ? null : vs.get(v);
             if (s == null) {
-                throw new NotFoundException("model '" + name + "' has no version '" + version + "'; versions: " + vs.keySet());
+                throw new NotFoundException(
+                        "model '" + name + "' has no version '" + version + "'; versions: " + vs.keySet());
             }
             return s;
         }
@@ -140,7 +160,8 @@ public final class ModelRepository implements AutoCloseable {
     private TreeMap<String, Served> versions(String name) {
         TreeMap<String, Served> vs = models.get(name);
         if (vs == null) {
-            throw new NotFoundException("model '" + name + "' is not loaded; models: " + new TreeMap<>(models).keySet());
+            throw new NotFoundException(
+                    "model '" + name + "' is not loaded; models: " + new TreeMap<>(models).keySet());
         }
         return vs;
     }

@@ -54,8 +54,8 @@ public final class Predictor implements AutoCloseable, BatchModel {
     /** Opens a checkpoint, run directory or TorchScript file; bad paths and files are {@link UserInputException}s. */
     public static Predictor open(Path path, PredictorOptions options) {
         if (!Files.exists(path)) {
-            throw new UserInputException("model path '" + path + "' does not exist (give a run directory, a .ckpt checkpoint"
-                    + " or a TorchScript .pt file)");
+            throw new UserInputException("model path '" + path
+                    + "' does not exist (give a run directory, a .ckpt checkpoint" + " or a TorchScript .pt file)");
         }
         Device device = Engine.device(DeviceSpec.parse(options.device()));
         Path file = Files.isDirectory(path) ? CheckpointFile.resolve(path) : path;
@@ -69,7 +69,8 @@ public final class Predictor implements AutoCloseable, BatchModel {
                 // not an mtlj checkpoint: a TorchScript model then
             }
         }
-        Network net = state != null ? CheckpointNetwork.open(file, state, device)
+        Network net = state != null
+                ? CheckpointNetwork.open(file, state, device)
                 : ScriptNetwork.open(file, options.signature(), device);
         return new Predictor(net, device, file.toString());
     }
@@ -107,8 +108,9 @@ public final class Predictor implements AutoCloseable, BatchModel {
         float[] flat = new float[Math.multiplyExact(batch.length, (int) size)];
         for (int i = 0; i < batch.length; i++) {
             if (batch[i].length != size) {
-                throw new UserInputException("example " + i + " has " + batch[i].length + " values; the model takes "
-                        + size + " (shape " + java.util.Arrays.toString(signature().inputShape()) + ")");
+                throw new UserInputException(
+                        "example " + i + " has " + batch[i].length + " values; the model takes " + size + " (shape "
+                                + java.util.Arrays.toString(signature().inputShape()) + ")");
             }
             System.arraycopy(batch[i], 0, flat, (int) (i * size), (int) size);
         }
@@ -140,13 +142,13 @@ public final class Predictor implements AutoCloseable, BatchModel {
         ModelSignature sig = signature();
         long size = sig.exampleSize();
         if (rows < 1 || flat.length != rows * size) {
-            throw new UserInputException(flat.length + " input values for " + rows + " example(s); the model takes " + size
-                    + " per example (shape " + java.util.Arrays.toString(sig.inputShape()) + ")");
+            throw new UserInputException(flat.length + " input values for " + rows + " example(s); the model takes "
+                    + size + " per example (shape " + java.util.Arrays.toString(sig.inputShape()) + ")");
         }
         for (int i = 0; i < flat.length; i++) {
             if (!Float.isFinite(flat[i])) {
-                throw new UserInputException("input value " + (i % size) + " of example " + (i / size) + " is " + flat[i]
-                        + "; values must be finite");
+                throw new UserInputException("input value " + (i % size) + " of example " + (i / size) + " is "
+                        + flat[i] + "; values must be finite");
             }
         }
         selected(sig, tasks);
@@ -180,17 +182,19 @@ public final class Predictor implements AutoCloseable, BatchModel {
         System.arraycopy(sig.inputShape(), 0, shape, 1, shape.length - 1);
         float[] host;
         Engine.adoptThreads();
-        try (InferenceMode guard = new InferenceMode(); PointerScope scope = new PointerScope()) {
+        try (InferenceMode guard = new InferenceMode();
+                PointerScope scope = new PointerScope()) {
             Tensor x = Tensors.upload(Tensors.host(flat, shape), device, net.dtype());
             List<Tensor> outs = net.forward(x);
             TensorVector parts = new TensorVector();
             for (int i : wanted) {
                 Tensor y = outs.get(i).to(torch.ScalarType.Float);
-                parts.push_back(switch (sig.tasks().get(i).taskKind()) {
-                    case CLASSIFICATION -> y.softmax(1);
-                    case BINARY -> y.sigmoid();
-                    case REGRESSION -> y;
-                });
+                parts.push_back(
+                        switch (sig.tasks().get(i).taskKind()) {
+                            case CLASSIFICATION -> y.softmax(1);
+                            case BINARY -> y.sigmoid();
+                            case REGRESSION -> y;
+                        });
             }
             host = Tensors.toFloats(torch.cat(parts, 1)); // one copy to the host for every task
         }
@@ -204,7 +208,9 @@ public final class Predictor implements AutoCloseable, BatchModel {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(host, r * total + offset, values, r * w, w);
             }
-            out.put(t.name(), new TaskOutput(t.name(), t.taskKind(), rows, w, values, labels(t.taskKind(), values, rows, w)));
+            out.put(
+                    t.name(),
+                    new TaskOutput(t.name(), t.taskKind(), rows, w, values, labels(t.taskKind(), values, rows, w)));
             offset += w;
         }
         return new Predictions(rows, out);

@@ -25,6 +25,7 @@ public record PredictorOptions(String device, ModelSignature signature) {
 
     @Override
     public String toString() {
-        return "PredictorOptions[device=" + device + ", signature=" + (signature == null ? "from files" : signature) + "]";
+        return "PredictorOptions[device=" + device + ", signature=" + (signature == null ? "from files" : signature)
+                + "]";
     }
 }

@@ -47,8 +47,9 @@ final class ScriptNetwork implements Network {
             if (!dev.mtlj.engine.NativeErrors.isNative(e)) {
                 throw e;
             }
-            throw new UserInputException("model '" + file + "' is neither an mtlj checkpoint nor a loadable TorchScript file ("
-                    + dev.mtlj.engine.NativeErrors.cause(e) + ")");
+            throw new UserInputException(
+                    "model '" + file + "' is neither an mtlj checkpoint nor a loadable TorchScript file ("
+                            + dev.mtlj.engine.NativeErrors.cause(e) + ")");
         }
         script.retainReference();
         ModelSignature sig;
@@ -85,11 +86,13 @@ final class ScriptNetwork implements Network {
                     + " \"outputs\": N}, ...]}");
         }
         try {
-            return new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-                    false).readValue(json.toFile(), ModelSignature.class);
+            return new ObjectMapper()
+                    .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .readValue(json.toFile(), ModelSignature.class);
         } catch (IOException e) {
             Throwable c = e.getCause() instanceof UserInputException u ? u : e;
-            throw new UserInputException("signature '" + json + "' is not valid: " + dev.mtlj.engine.NativeErrors.cause(c), e);
+            throw new UserInputException(
+                    "signature '" + json + "' is not valid: " + dev.mtlj.engine.NativeErrors.cause(c), e);
         }
     }
 
@@ -98,14 +101,16 @@ final class ScriptNetwork implements Network {
         long[] shape = new long[signature.inputShape().length + 1];
         shape[0] = 2;
         System.arraycopy(signature.inputShape(), 0, shape, 1, shape.length - 1);
-        try (InferenceMode g = new InferenceMode(); PointerScope scope = new PointerScope()) {
+        try (InferenceMode g = new InferenceMode();
+                PointerScope scope = new PointerScope()) {
             List<Tensor> outs = forward(torch.zeros(shape).to(device, dtype));
             for (int i = 0; i < outs.size(); i++) {
                 long[] got = outs.get(i).sizes().vec().get();
                 ModelSignature.Task t = signature.tasks().get(i);
                 if (got.length != 2 || got[0] != 2 || got[1] != t.outputs()) {
-                    throw new UserInputException("TorchScript model '" + path + "' returns shape " + Arrays.toString(got)
-                            + " for task '" + t.name() + "' on a batch of 2; its signature says [2, " + t.outputs() + "]");
+                    throw new UserInputException(
+                            "TorchScript model '" + path + "' returns shape " + Arrays.toString(got) + " for task '"
+                                    + t.name() + "' on a batch of 2; its signature says [2, " + t.outputs() + "]");
                 }
             }
         } catch (RuntimeException e) {
@@ -169,13 +174,15 @@ final class ScriptNetwork implements Network {
             for (ModelSignature.Task t : tasks) {
                 IValue key = new IValue(t.name());
                 if (!d.contains(key)) {
-                    throw new UserInputException("TorchScript model '" + path + "' returns a dict without task '" + t.name() + "'");
+                    throw new UserInputException(
+                            "TorchScript model '" + path + "' returns a dict without task '" + t.name() + "'");
                 }
                 outs.add(tensor(d.at(key)));
             }
         } else {
-            throw new UserInputException("TorchScript model '" + path + "' returns neither a tensor per task (tuple, list or"
-                    + " dict by task name) nor, for one task, a tensor");
+            throw new UserInputException(
+                    "TorchScript model '" + path + "' returns neither a tensor per task (tuple, list or"
+                            + " dict by task name) nor, for one task, a tensor");
         }
         return outs;
     }

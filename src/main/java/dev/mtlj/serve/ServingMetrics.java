@@ -14,27 +14,43 @@ import java.util.function.Supplier;
  * by model, version and HTTP status; request latency; examples per forward pass; requests queued per model.
  */
 public final class ServingMetrics {
-    private static final double[] LATENCY_BOUNDS = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
+    private static final double[] LATENCY_BOUNDS = {
+        0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5
+    };
     private static final double[] BATCH_BOUNDS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter requests = Counter.builder().name("mtlj_inference_requests_total")
-            .help("Inference requests by model, version and HTTP status code").labelNames("model", "version", "code")
+    private final Counter requests = Counter.builder()
+            .name("mtlj_inference_requests_total")
+            .help("Inference requests by model, version and HTTP status code")
+            .labelNames("model", "version", "code")
             .register(registry);
-    private final Histogram latency = Histogram.builder().name("mtlj_inference_request_duration_seconds")
-            .help("Inference request latency inside the server (body read to response written)").classicOnly()
-            .classicUpperBounds(LATENCY_BOUNDS).labelNames("model", "version").register(registry);
-    private final Histogram batchSize = Histogram.builder().name("mtlj_inference_batch_size")
-            .help("Examples per forward pass").classicOnly().classicUpperBounds(BATCH_BOUNDS)
-            .labelNames("model", "version").register(registry);
-    private final Counter batchRequests = Counter.builder().name("mtlj_inference_batched_requests_total")
+    private final Histogram latency = Histogram.builder()
+            .name("mtlj_inference_request_duration_seconds")
+            .help("Inference request latency inside the server (body read to response written)")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BOUNDS)
+            .labelNames("model", "version")
+            .register(registry);
+    private final Histogram batchSize = Histogram.builder()
+            .name("mtlj_inference_batch_size")
+            .help("Examples per forward pass")
+            .classicOnly()
+            .classicUpperBounds(BATCH_BOUNDS)
+            .labelNames("model", "version")
+            .register(registry);
+    private final Counter batchRequests = Counter.builder()
+            .name("mtlj_inference_batched_requests_total")
             .help("Requests served per forward pass, summed (divide by the batch count for requests per batch)")
-            .labelNames("model", "version").register(registry);
+            .labelNames("model", "version")
+            .register(registry);
 
     /** One queue-depth gauge over {@code models} (read at scrape time). */
     public ServingMetrics(Supplier<Iterable<ModelRepository.Served>> models) {
-        GaugeWithCallback.builder().name("mtlj_inference_queue_depth")
-                .help("Requests accepted and not yet answered, per model version").labelNames("model", "version")
+        GaugeWithCallback.builder()
+                .name("mtlj_inference_queue_depth")
+                .help("Requests accepted and not yet answered, per model version")
+                .labelNames("model", "version")
                 .callback(cb -> models.get().forEach(s -> cb.call(s.dispatcher().depth(), s.name(), s.version())))
                 .register(registry);
     }

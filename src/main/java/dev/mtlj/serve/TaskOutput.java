@@ -18,8 +18,8 @@ import java.util.Arrays;
 public record TaskOutput(String task, TaskKind kind, int rows, int width, float[] values, int[] labels) {
     public TaskOutput {
         if (values.length != (long) rows * width || (labels != null && labels.length != rows)) {
-            throw new IllegalArgumentException("task '" + task + "': " + values.length + " values, " + rows + " rows × "
-                    + width + " expected");
+            throw new IllegalArgumentException(
+                    "task '" + task + "': " + values.length + " values, " + rows + " rows × " + width + " expected");
         }
     }
 
@@ -38,7 +38,12 @@ public record TaskOutput(String task, TaskKind kind, int rows, int width, float[
 
     /** Rows {@code from} (inclusive) to {@code to} (exclusive) as their own output. */
     public TaskOutput slice(int from, int to) {
-        return new TaskOutput(task, kind, to - from, width, Arrays.copyOfRange(values, from * width, to * width),
+        return new TaskOutput(
+                task,
+                kind,
+                to - from,
+                width,
+                Arrays.copyOfRange(values, from * width, to * width),
                 labels == null ? null : Arrays.copyOfRange(labels, from, to));
     }
 }

@@ -7,7 +7,11 @@ import java.util.stream.Collectors;
 
 /** Task losses, each reduced to the mean over the batch (and over outputs for regression). */
 public enum LossKind {
-    CROSS_ENTROPY, BCE_WITH_LOGITS, MSE, L1, HUBER;
+    CROSS_ENTROPY,
+    BCE_WITH_LOGITS,
+    MSE,
+    L1,
+    HUBER;
 
     public String configName() {
         return name().toLowerCase(Locale.ROOT);

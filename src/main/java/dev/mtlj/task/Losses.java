@@ -31,10 +31,12 @@ public final class Losses {
         }
         Tensor keep = mask.gt(new Scalar(0));
         Tensor perRow = switch (task.loss()) {
-            case CROSS_ENTROPY -> torch.cross_entropy_loss(output, target.clamp_min(new Scalar(0)), new TensorOptional(), NONE,
-                    -100, 0.0);
-            case BCE_WITH_LOGITS -> torch.binary_cross_entropy_with_logits(output.view(-1), clean(target, keep),
-                    new TensorOptional(), new TensorOptional(), NONE);
+            case CROSS_ENTROPY ->
+                torch.cross_entropy_loss(
+                        output, target.clamp_min(new Scalar(0)), new TensorOptional(), NONE, -100, 0.0);
+            case BCE_WITH_LOGITS ->
+                torch.binary_cross_entropy_with_logits(
+                        output.view(-1), clean(target, keep), new TensorOptional(), new TensorOptional(), NONE);
             case MSE -> rowMean(torch.mse_loss(output, clean(target, keep), NONE));
             case L1 -> rowMean(torch.l1_loss(output, clean(target, keep), NONE));
             case HUBER -> rowMean(torch.huber_loss(output, clean(target, keep), NONE, task.huberDelta()));
@@ -56,8 +58,9 @@ public final class Losses {
     public static Tensor compute(TaskSpec task, Tensor output, Tensor target) {
         return switch (task.loss()) {
             case CROSS_ENTROPY -> torch.cross_entropy_loss(output, target);
-            case BCE_WITH_LOGITS -> torch.binary_cross_entropy_with_logits(output.view(-1), target,
-                    new TensorOptional(), new TensorOptional(), MEAN);
+            case BCE_WITH_LOGITS ->
+                torch.binary_cross_entropy_with_logits(
+                        output.view(-1), target, new TensorOptional(), new TensorOptional(), MEAN);
             case MSE -> torch.mse_loss(output, target);
             case L1 -> torch.l1_loss(output, target);
             case HUBER -> torch.huber_loss(output, target, MEAN, task.huberDelta());

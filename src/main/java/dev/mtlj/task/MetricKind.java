@@ -20,7 +20,12 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public enum MetricKind {
-    ACCURACY(true), MACRO_F1(true), AUC(true), MAE(false), RMSE(false), R2(true);
+    ACCURACY(true),
+    MACRO_F1(true),
+    AUC(true),
+    MAE(false),
+    RMSE(false),
+    R2(true);
 
     private final boolean higherIsBetter;
 

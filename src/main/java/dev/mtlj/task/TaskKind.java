@@ -10,10 +10,10 @@ public enum TaskKind {
     /** One of K classes; head outputs K logits; labels are class indices 0..K-1. */
     CLASSIFICATION(EnumSet.of(LossKind.CROSS_ENTROPY), EnumSet.of(MetricKind.ACCURACY, MetricKind.MACRO_F1)),
     /** Yes/no; head outputs one logit; labels are 0 or 1. */
-    BINARY(EnumSet.of(LossKind.BCE_WITH_LOGITS),
-            EnumSet.of(MetricKind.ACCURACY, MetricKind.MACRO_F1, MetricKind.AUC)),
+    BINARY(EnumSet.of(LossKind.BCE_WITH_LOGITS), EnumSet.of(MetricKind.ACCURACY, MetricKind.MACRO_F1, MetricKind.AUC)),
     /** Real-valued vector of D outputs. */
-    REGRESSION(EnumSet.of(LossKind.MSE, LossKind.L1, LossKind.HUBER),
+    REGRESSION(
+            EnumSet.of(LossKind.MSE, LossKind.L1, LossKind.HUBER),
             EnumSet.of(MetricKind.MAE, MetricKind.RMSE, MetricKind.R2));
 
     private final Set<LossKind> losses;
@@ -50,7 +50,8 @@ public enum TaskKind {
                 return k;
             }
         }
-        throw new UserInputException("task kind '" + text + "' is not valid; allowed: classification, binary, regression");
+        throw new UserInputException(
+                "task kind '" + text + "' is not valid; allowed: classification, binary, regression");
     }
 
     public String configName() {

@@ -14,20 +14,23 @@ import java.util.stream.Collectors;
  * @param huberDelta threshold of the Huber loss (ignored by other losses)
  * @param metrics    evaluation metrics (each must suit {@code kind})
  */
-public record TaskSpec(String name, TaskKind kind, int outputs, LossKind loss, double huberDelta,
-                       List<MetricKind> metrics) {
+public record TaskSpec(
+        String name, TaskKind kind, int outputs, LossKind loss, double huberDelta, List<MetricKind> metrics) {
     public TaskSpec {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
             throw new UserInputException("task name '" + name
                     + "' is not valid; use a letter then letters, digits, '_' or '-' (at most 64)");
         }
-        if (outputs < 1 || (kind == TaskKind.BINARY && outputs != 1) || (kind == TaskKind.CLASSIFICATION && outputs < 2)) {
+        if (outputs < 1
+                || (kind == TaskKind.BINARY && outputs != 1)
+                || (kind == TaskKind.CLASSIFICATION && outputs < 2)) {
             throw new UserInputException("task '" + name + "': outputs = " + outputs + " does not suit kind "
                     + kind.configName() + " (classification: classes >= 2, binary: 1, regression: >= 1)");
         }
         if (!kind.losses().contains(loss)) {
             throw new UserInputException("task '" + name + "': loss '" + loss.configName() + "' does not suit kind "
-                    + kind.configName() + "; allowed: " + names(kind.losses().stream().map(LossKind::configName).toList()));
+                    + kind.configName() + "; allowed: "
+                    + names(kind.losses().stream().map(LossKind::configName).toList()));
         }
         if (!(huberDelta > 0) || Double.isInfinite(huberDelta)) {
             throw new UserInputException("task '" + name + "': huber_delta must be > 0 and finite, got " + huberDelta);
@@ -37,7 +40,9 @@ public record TaskSpec(String name, TaskKind kind, int outputs, LossKind loss, d
             if (!kind.metrics().contains(m)) {
                 throw new UserInputException("task '" + name + "': metric '" + m.configName() + "' does not suit kind "
                         + kind.configName() + "; allowed: "
-                        + names(kind.metrics().stream().map(MetricKind::configName).toList()));
+                        + names(kind.metrics().stream()
+                                .map(MetricKind::configName)
+                                .toList()));
             }
         }
     }

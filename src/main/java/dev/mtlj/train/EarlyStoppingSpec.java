@@ -11,8 +11,11 @@ import dev.mtlj.UserInputException;
  * @param patience evaluations without improvement before stopping (default 5, &ge; 1)
  * @param minDelta improvement smaller than this does not count (default 0)
  */
-public record EarlyStoppingSpec(@JsonProperty("metric") String metric, @JsonProperty("mode") String mode,
-                                @JsonProperty("patience") Integer patience, @JsonProperty("min_delta") Double minDelta) {
+public record EarlyStoppingSpec(
+        @JsonProperty("metric") String metric,
+        @JsonProperty("mode") String mode,
+        @JsonProperty("patience") Integer patience,
+        @JsonProperty("min_delta") Double minDelta) {
     public EarlyStoppingSpec {
         if (metric == null || metric.isBlank()) {
             throw new UserInputException("train.early_stopping.metric is required (e.g. loss, cls.accuracy)");

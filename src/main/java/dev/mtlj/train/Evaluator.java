@@ -28,8 +28,14 @@ public final class Evaluator {
     private Evaluator() {}
 
     /** Evaluates in float32 (see the overload). */
-    public static Report evaluate(MultiTaskModel model, DeviceData data, int batchSize, double[] weights,
-                                  long step, String split, double lr) {
+    public static Report evaluate(
+            MultiTaskModel model,
+            DeviceData data,
+            int batchSize,
+            double[] weights,
+            long step,
+            String split,
+            double lr) {
         return evaluate(model, data, batchSize, weights, step, split, lr, Precision.FP32);
     }
 
@@ -37,8 +43,15 @@ public final class Evaluator {
      * Evaluates {@code model} over all of {@code data}; the forward pass runs at {@code precision}, losses and
      * metrics in float32/float64.
      */
-    public static Report evaluate(MultiTaskModel model, DeviceData data, int batchSize, double[] weights,
-                                  long step, String split, double lr, Precision precision) {
+    public static Report evaluate(
+            MultiTaskModel model,
+            DeviceData data,
+            int batchSize,
+            double[] weights,
+            long step,
+            String split,
+            double lr,
+            Precision precision) {
         List<TaskSpec> tasks = model.tasks();
         List<TaskMetrics> metrics = new ArrayList<>();
         tasks.forEach(t -> metrics.add(new TaskMetrics(t)));
@@ -70,8 +83,14 @@ public final class Evaluator {
                     }
                     for (int i = 0; i < tasks.size(); i++) {
                         Tensor target = b.targets().get(i);
-                        if (b.labelled()[i] > 0) { // the masked mean over this batch's labelled rows, weighted by their count
-                            lossSums[i] += Losses.compute(tasks.get(i), outs.get(i), target, b.masks().get(i)).item_double()
+                        if (b.labelled()[i]
+                                > 0) { // the masked mean over this batch's labelled rows, weighted by their count
+                            lossSums[i] += Losses.compute(
+                                                    tasks.get(i),
+                                                    outs.get(i),
+                                                    target,
+                                                    b.masks().get(i))
+                                            .item_double()
                                     * b.labelled()[i];
                             labelled[i] += b.labelled()[i];
                         }
@@ -84,8 +103,12 @@ public final class Evaluator {
         }
         Map<String, TaskReport> out = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            out.put(tasks.get(i).name(), new TaskReport(labelled[i] == 0 ? Double.NaN : lossSums[i] / labelled[i], weights[i],
-                    metrics.get(i).results()));
+            out.put(
+                    tasks.get(i).name(),
+                    new TaskReport(
+                            labelled[i] == 0 ? Double.NaN : lossSums[i] / labelled[i],
+                            weights[i],
+                            metrics.get(i).results()));
         }
         Map<String, double[]> gateMeans = new LinkedHashMap<>();
         for (int k = 0; gateSums != null && k < gateSums.length; k++) {

@@ -32,7 +32,10 @@ final class GradClip {
             norms.push_back(g.detach().norm().to(torch.ScalarType.Float));
         }
         Tensor total = torch.stack(norms).norm();
-        Tensor coef = total.add(new Scalar(1e-6)).reciprocal().mul(new Scalar(maxNorm)).clamp_max(new Scalar(1.0));
+        Tensor coef = total.add(new Scalar(1e-6))
+                .reciprocal()
+                .mul(new Scalar(maxNorm))
+                .clamp_max(new Scalar(1.0));
         for (Tensor g : grads) {
             g.mul_(coef.to(g.scalar_type()));
         }

@@ -39,12 +39,20 @@ final class GradientProbe {
             for (long k = 0; k < head.size(); k++) {
                 inputs.push_back(head.get(k));
             }
-            TensorVector g = torch.grad(new TensorVector(losses.get(i)), inputs, new TensorVector(),
-                    new BoolOptional(i < t - 1), false, true);
+            TensorVector g = torch.grad(
+                    new TensorVector(losses.get(i)),
+                    inputs,
+                    new TensorVector(),
+                    new BoolOptional(i < t - 1),
+                    false,
+                    true);
             TensorVector flat = new TensorVector();
             for (long k = 0; k < shared.size(); k++) {
                 Tensor gk = g.get(k);
-                flat.push_back(gk.defined() ? gk.reshape(-1) : torch.zeros_like(shared.get(k)).reshape(-1));
+                flat.push_back(
+                        gk.defined()
+                                ? gk.reshape(-1)
+                                : torch.zeros_like(shared.get(k)).reshape(-1));
             }
             rows.add(torch.cat(flat));
             TensorVector hg = new TensorVector();
@@ -74,9 +82,19 @@ final class GradientProbe {
     static double[] norms(List<Tensor> losses, Tensor weight) {
         TensorVector norms = new TensorVector();
         for (Tensor l : losses) {
-            TensorVector g = torch.grad(new TensorVector(l), new TensorVector(weight), new TensorVector(),
-                    new BoolOptional(true), false, true);
-            norms.push_back(g.get(0).defined() ? g.get(0).norm() : torch.zeros(1).to(weight.device(), weight.scalar_type()).sum());
+            TensorVector g = torch.grad(
+                    new TensorVector(l),
+                    new TensorVector(weight),
+                    new TensorVector(),
+                    new BoolOptional(true),
+                    false,
+                    true);
+            norms.push_back(
+                    g.get(0).defined()
+                            ? g.get(0).norm()
+                            : torch.zeros(1)
+                                    .to(weight.device(), weight.scalar_type())
+                                    .sum());
         }
         return dev.mtlj.engine.Tensors.toDoubles(torch.stack(norms));
     }
@@ -105,7 +123,9 @@ final class GradientProbe {
         for (long k = 0; k < params.size(); k++) {
             Tensor g = grads.get(k);
             if (g.defined()) {
-                params.get(k).mutable_grad().put(scale == 1 ? g.clone() : g.mul(new org.bytedeco.pytorch.Scalar(scale)));
+                params.get(k)
+                        .mutable_grad()
+                        .put(scale == 1 ? g.clone() : g.mul(new org.bytedeco.pytorch.Scalar(scale)));
             }
         }
     }

@@ -25,8 +25,9 @@ final class GramianStep implements StepStrategy {
         this.ctx = ctx;
         this.representation = method.space() == GramianWeighting.Space.REPRESENTATION;
         if (representation && !ctx.network().sharing().supportsRepresentationGradients()) {
-            throw new UserInputException("balancer '" + method.name() + "' differentiates w.r.t. the shared representation,"
-                    + " which cannot reach every shared parameter of this architecture; use the parameter-level variant");
+            throw new UserInputException(
+                    "balancer '" + method.name() + "' differentiates w.r.t. the shared representation,"
+                            + " which cannot reach every shared parameter of this architecture; use the parameter-level variant");
         }
         if (!representation && ctx.params().shared.size() == 0) {
             throw new UserInputException("balancer '" + method.name() + "' needs gradients of the shared parameters,"
@@ -61,13 +62,18 @@ final class GramianStep implements StepStrategy {
 
     @Override
     public Balance backward(Losses l) {
-        GradientProbe.Jacobian j = GradientProbe.jacobian(l.losses(),
-                representation ? new TensorVector(l.forward().detached()) : ctx.params().shared, ctx.params().tasks);
+        GradientProbe.Jacobian j = GradientProbe.jacobian(
+                l.losses(),
+                representation ? new TensorVector(l.forward().detached()) : ctx.params().shared,
+                ctx.params().tasks);
         double[][] gramian = GradientProbe.gramian(j.rows());
         double eps = j.rows().scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.Double
-                ? GramianInput.FLOAT64_EPSILON : GramianInput.FLOAT32_EPSILON;
+                ? GramianInput.FLOAT64_EPSILON
+                : GramianInput.FLOAT32_EPSILON;
         Balance b = method.weigh(new GramianInput(l.step(), l.epoch(), gramian, l.values(), eps));
-        Tensor d = j.rows().t().matmul(Tensors.vector(b.weights(), ctx.device(), j.rows().scalar_type()));
+        Tensor d = j.rows()
+                .t()
+                .matmul(Tensors.vector(b.weights(), ctx.device(), j.rows().scalar_type()));
         if (representation) {
             Tensor z = l.forward().representation();
             z.backward(d.view_as(z), new BoolOptional(false), false, new TensorArrayRefOptional());

@@ -33,8 +33,8 @@ final class LossWeightingStep implements StepStrategy {
         this.postStep = method.signals().contains(Signal.POST_STEP_LOSSES);
         if (norms) {
             if (ctx.params().shared.size() == 0) {
-                throw new UserInputException("balancer '" + method.name() + "' needs gradients of the shared parameters,"
-                        + " but they are all frozen");
+                throw new UserInputException("balancer '" + method.name()
+                        + "' needs gradients of the shared parameters," + " but they are all frozen");
             }
             if (!ctx.network().sharing().lastSharedWeight().requires_grad()) {
                 throw new UserInputException("balancer '" + method.name() + "' needs the last shared layer's gradient,"
@@ -65,9 +65,13 @@ final class LossWeightingStep implements StepStrategy {
 
     @Override
     public Balance backward(Losses l) {
-        double[] n = norms ? GradientProbe.norms(l.losses(), ctx.network().sharing().lastSharedWeight()) : null;
+        double[] n =
+                norms ? GradientProbe.norms(l.losses(), ctx.network().sharing().lastSharedWeight()) : null;
         Weights w = method.weigh(new LossInput(l.step(), l.epoch(), l.values(), n, l.present()));
-        l.stacked().mul(Tensors.vector(w.values(), ctx.device(), ctx.dtype())).sum().backward();
+        l.stacked()
+                .mul(Tensors.vector(w.values(), ctx.device(), ctx.dtype()))
+                .sum()
+                .backward();
         return w.asBalance();
     }
 
@@ -93,8 +97,12 @@ final class LossWeightingStep implements StepStrategy {
             try (Autocast ac = Autocast.enter(ctx.precision(), ctx.device())) {
                 List<Tensor> outs = ctx.network().forward(batch.inputs());
                 for (int i = 0; i < ctx.tasks().size(); i++) {
-                    losses.push_back(dev.mtlj.task.Losses.compute(ctx.tasks().get(i), outs.get(i), batch.targets().get(i),
-                            batch.masks().get(i)).to(ctx.dtype()));
+                    losses.push_back(dev.mtlj.task.Losses.compute(
+                                    ctx.tasks().get(i),
+                                    outs.get(i),
+                                    batch.targets().get(i),
+                                    batch.masks().get(i))
+                            .to(ctx.dtype()));
                 }
             }
             double[] post = Tensors.toDoubles(torch.stack(losses));

@@ -15,10 +15,14 @@ import java.util.List;
  * @param eps         Adam/AdamW ε (default 1e-8)
  * @param weightDecay L2 penalty (SGD, Adam) or decoupled decay (AdamW); default 0 (AdamW: 0.01)
  */
-public record OptimizerSpec(@JsonProperty("type") OptimizerType type, @JsonProperty("lr") Double lr,
-                            @JsonProperty("momentum") Double momentum, @JsonProperty("nesterov") Boolean nesterov,
-                            @JsonProperty("betas") List<Double> betas, @JsonProperty("eps") Double eps,
-                            @JsonProperty("weight_decay") Double weightDecay) {
+public record OptimizerSpec(
+        @JsonProperty("type") OptimizerType type,
+        @JsonProperty("lr") Double lr,
+        @JsonProperty("momentum") Double momentum,
+        @JsonProperty("nesterov") Boolean nesterov,
+        @JsonProperty("betas") List<Double> betas,
+        @JsonProperty("eps") Double eps,
+        @JsonProperty("weight_decay") Double weightDecay) {
     public OptimizerSpec {
         type = type == null ? OptimizerType.ADAM : type;
         lr = lr == null ? 1e-3 : lr;

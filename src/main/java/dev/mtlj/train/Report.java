@@ -18,8 +18,13 @@ import java.util.Map;
  * @param sampling sampled training's training records: the sampler's probabilities and the draws since the previous
  *                 record, task order; else null
  */
-public record Report(long step, String split, double lr, Map<String, TaskReport> tasks, Map<String, double[]> gates,
-                     Sampling sampling) {
+public record Report(
+        long step,
+        String split,
+        double lr,
+        Map<String, TaskReport> tasks,
+        Map<String, double[]> gates,
+        Sampling sampling) {
     /** Task-sampling statistics of a training record. */
     public record Sampling(double[] probabilities, long[] drawn) {}
 
@@ -66,7 +71,9 @@ public record Report(long step, String split, double lr, Map<String, TaskReport>
         StringBuilder known = new StringBuilder("loss");
         tasks.forEach((name, tr) -> {
             known.append(", ").append(name).append(".loss");
-            tr.metrics().keySet().forEach(m -> known.append(", ").append(name).append('.').append(m));
+            tr.metrics()
+                    .keySet()
+                    .forEach(m -> known.append(", ").append(name).append('.').append(m));
         });
         throw new UserInputException("'" + key + "' is not a reported quantity; known: " + known);
     }

@@ -52,7 +52,8 @@ final class RowAggregatorStep implements StepStrategy {
         GradientProbe.Jacobian j = GradientProbe.jacobian(l.losses(), ctx.params().shared, ctx.params().tasks);
         double[][] gramian = GradientProbe.gramian(j.rows());
         RowAggregator.Result r = method.combine(j.rows(), new RowInput(l.step(), l.epoch(), l.values()));
-        double[] jd = Tensors.toDoubles(j.rows().matmul(r.direction().to(j.rows().scalar_type())));
+        double[] jd =
+                Tensors.toDoubles(j.rows().matmul(r.direction().to(j.rows().scalar_type())));
         double[] weights = Standalone.leastSquaresWeights(gramian, jd);
         GradientProbe.writeFlat(ctx.params().shared, r.direction());
         GradientProbe.writeTaskGradients(ctx.params().tasks, j.headGrads(), r.headWeights());

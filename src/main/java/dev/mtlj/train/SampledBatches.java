@@ -27,7 +27,8 @@ final class SampledBatches implements BatchSource {
 
     SampledBatches(TaskSampler sampler, int tasksPerStep, int[] batchSizes, List<String> tasks, long seed) {
         if (tasksPerStep < 1 || batchSizes.length != tasks.size()) {
-            throw new IllegalArgumentException("tasksPerStep " + tasksPerStep + ", " + batchSizes.length + " batch sizes");
+            throw new IllegalArgumentException(
+                    "tasksPerStep " + tasksPerStep + ", " + batchSizes.length + " batch sizes");
         }
         this.sampler = sampler;
         this.tasksPerStep = tasksPerStep;
@@ -108,7 +109,10 @@ final class SampledBatches implements BatchSource {
     public Position position() {
         int[] e = streams == null ? savedEpochs : streams.epochs();
         int[] o = streams == null ? savedOffsets : streams.offsets();
-        return new Position(0, 0, new double[][] {toDoubles(e), toDoubles(o), toDoubles(window), toDoubles(total)},
+        return new Position(
+                0,
+                0,
+                new double[][] {toDoubles(e), toDoubles(o), toDoubles(window), toDoubles(total)},
                 sampler.state());
     }
 

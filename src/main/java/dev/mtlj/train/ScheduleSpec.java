@@ -2,7 +2,6 @@ package dev.mtlj.train;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mtlj.UserInputException;
-import java.util.List;
 
 /**
  * Learning-rate schedule, a pure function of the step (so resuming needs no scheduler state).
@@ -18,9 +17,12 @@ import java.util.List;
  * @param gamma       for {@code step}: decay factor in (0, 1] (default 0.1)
  * @param minLr       for {@code cosine}: final rate (default 0)
  */
-public record ScheduleSpec(@JsonProperty("type") ScheduleType type, @JsonProperty("warmup_steps") Long warmupSteps,
-                           @JsonProperty("step_size") Long stepSize, @JsonProperty("gamma") Double gamma,
-                           @JsonProperty("min_lr") Double minLr) {
+public record ScheduleSpec(
+        @JsonProperty("type") ScheduleType type,
+        @JsonProperty("warmup_steps") Long warmupSteps,
+        @JsonProperty("step_size") Long stepSize,
+        @JsonProperty("gamma") Double gamma,
+        @JsonProperty("min_lr") Double minLr) {
     public ScheduleSpec {
         type = type == null ? ScheduleType.CONSTANT : type;
         warmupSteps = warmupSteps == null ? 0L : warmupSteps;

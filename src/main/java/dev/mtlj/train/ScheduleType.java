@@ -26,7 +26,8 @@ public enum ScheduleType {
                 return t;
             }
         }
-        throw new UserInputException("train.schedule.type '" + value + "' is not valid; allowed: constant, step, cosine");
+        throw new UserInputException(
+                "train.schedule.type '" + value + "' is not valid; allowed: constant, step, cosine");
     }
 
     @JsonValue

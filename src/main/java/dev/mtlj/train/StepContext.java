@@ -17,5 +17,10 @@ import org.bytedeco.pytorch.global.torch;
  * @param dtype     parameter dtype (losses are cast to it)
  * @param precision forward precision
  */
-record StepContext(MultiTaskNetwork network, List<TaskSpec> tasks, StepParameters params, Device device,
-        torch.ScalarType dtype, Precision precision) {}
+record StepContext(
+        MultiTaskNetwork network,
+        List<TaskSpec> tasks,
+        StepParameters params,
+        Device device,
+        torch.ScalarType dtype,
+        Precision precision) {}

@@ -42,7 +42,14 @@ interface StepStrategy {
      * @param values  the losses on the host, or null when nobody asked for them
      * @param present per task whether the batch held it (null: all did)
      */
-    record Losses(long step, int epoch, Batch batch, Forward forward, List<Tensor> losses, Tensor stacked, double[] values,
+    record Losses(
+            long step,
+            int epoch,
+            Batch batch,
+            Forward forward,
+            List<Tensor> losses,
+            Tensor stacked,
+            double[] values,
             boolean[] present) {}
 
     /** Runs the forward pass (under the step's autocast). */

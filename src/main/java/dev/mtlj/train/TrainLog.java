@@ -20,7 +20,12 @@ final class TrainLog implements TrainingListener {
     private final Supplier<double[]> weights;
     private final long every;
 
-    TrainLog(Trainer trainer, List<TaskSpec> tasks, LossWindow window, BatchSource batches, Supplier<double[]> weights,
+    TrainLog(
+            Trainer trainer,
+            List<TaskSpec> tasks,
+            LossWindow window,
+            BatchSource batches,
+            Supplier<double[]> weights,
             long every) {
         this.trainer = trainer;
         this.tasks = tasks;
@@ -53,8 +58,8 @@ final class TrainLog implements TrainingListener {
             m.add(oc[0], oc[1], oc[0].length / tasks.get(i).outputs());
             double mean = means.means()[i];
             if (!Double.isFinite(mean) && means.counts()[i] > 0) {
-                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean + " before step "
-                        + r.step() + "; lower the learning rate or enable train.grad_clip");
+                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean
+                        + " before step " + r.step() + "; lower the learning rate or enable train.grad_clip");
             }
             out.put(tasks.get(i).name(), new TaskReport(mean, w[i], m.results()));
         }

@@ -21,15 +21,19 @@ import java.util.List;
  * @param freeze          parts to freeze: backbone, heads, head:&lt;task&gt; (default none)
  * @param precision       forward-pass precision, fp32 or bf16 autocast (default fp32; see {@link Precision})
  */
-public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_size") Integer batchSize,
-                        @JsonProperty("eval_batch_size") Integer evalBatchSize,
-                        @JsonProperty("optimizer") OptimizerSpec optimizer,
-                        @JsonProperty("schedule") ScheduleSpec schedule, @JsonProperty("grad_clip") Double gradClip,
-                        @JsonProperty("log_every") Long logEvery, @JsonProperty("eval_every") Long evalEvery,
-                        @JsonProperty("checkpoint_every") Long checkpointEvery,
-                        @JsonProperty("early_stopping") EarlyStoppingSpec earlyStopping,
-                        @JsonProperty("freeze") List<String> freeze,
-                        @JsonProperty("precision") Precision precision) {
+public record TrainSpec(
+        @JsonProperty("steps") Long steps,
+        @JsonProperty("batch_size") Integer batchSize,
+        @JsonProperty("eval_batch_size") Integer evalBatchSize,
+        @JsonProperty("optimizer") OptimizerSpec optimizer,
+        @JsonProperty("schedule") ScheduleSpec schedule,
+        @JsonProperty("grad_clip") Double gradClip,
+        @JsonProperty("log_every") Long logEvery,
+        @JsonProperty("eval_every") Long evalEvery,
+        @JsonProperty("checkpoint_every") Long checkpointEvery,
+        @JsonProperty("early_stopping") EarlyStoppingSpec earlyStopping,
+        @JsonProperty("freeze") List<String> freeze,
+        @JsonProperty("precision") Precision precision) {
     public TrainSpec {
         steps = steps == null ? 1000L : steps;
         batchSize = batchSize == null ? 64 : batchSize;
@@ -50,7 +54,8 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
             throw new UserInputException("train.eval_every must be >= 0 (0 = at the end only), got " + evalEvery);
         }
         if (checkpointEvery < 0) {
-            throw new UserInputException("train.checkpoint_every must be >= 0 (0 = at the end only), got " + checkpointEvery);
+            throw new UserInputException(
+                    "train.checkpoint_every must be >= 0 (0 = at the end only), got " + checkpointEvery);
         }
         if (!(gradClip >= 0) || gradClip.isInfinite()) {
             throw new UserInputException("train.grad_clip must be >= 0 and finite (0 = off), got " + gradClip);
@@ -70,61 +75,205 @@ public record TrainSpec(@JsonProperty("steps") Long steps, @JsonProperty("batch_
 
     /** A copy with the step budget set to {@code value}. */
     public TrainSpec withSteps(long value) {
-        return new TrainSpec(value, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                value,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with the training batch size set to {@code value}. */
     public TrainSpec withBatchSize(int value) {
-        return new TrainSpec(steps, value, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                value,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with the evaluation batch size set to {@code value}. */
     public TrainSpec withEvalBatchSize(int value) {
-        return new TrainSpec(steps, batchSize, value, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                value,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with the network optimizer set to {@code value}. */
     public TrainSpec withOptimizer(OptimizerSpec value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, value, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                value,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with the learning-rate schedule set to {@code value}. */
     public TrainSpec withSchedule(ScheduleSpec value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, value, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                value,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with the max global gradient norm (0 = off) set to {@code value}. */
     public TrainSpec withGradClip(double value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, value, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                value,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with steps between training log records set to {@code value}. */
     public TrainSpec withLogEvery(long value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, value, evalEvery, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                value,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with steps between evaluations (0 = at the end only) set to {@code value}. */
     public TrainSpec withEvalEvery(long value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, value, checkpointEvery, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                value,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with steps between checkpoints (0 = at the end only) set to {@code value}. */
     public TrainSpec withCheckpointEvery(long value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, value, earlyStopping, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                value,
+                earlyStopping,
+                freeze,
+                precision);
     }
 
     /** A copy with early stopping (null = off) set to {@code value}. */
     public TrainSpec withEarlyStopping(EarlyStoppingSpec value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, value, freeze, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                value,
+                freeze,
+                precision);
     }
 
     /** A copy with the parts to freeze set to {@code value}. */
     public TrainSpec withFreeze(List<String> value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, value, precision);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                value,
+                precision);
     }
 
     /** A copy with the forward precision set to {@code value}. */
     public TrainSpec withPrecision(Precision value) {
-        return new TrainSpec(steps, batchSize, evalBatchSize, optimizer, schedule, gradClip, logEvery, evalEvery, checkpointEvery, earlyStopping, freeze, value);
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                value);
     }
 }

@@ -66,19 +66,24 @@ public final class Trainer implements AutoCloseable {
         params = new StepParameters(model.network(), tasks.size());
         if (params.trainable.size() == 0) {
             params.close();
-            throw new UserInputException("nothing to train: every parameter is frozen (train.freeze = " + spec.freeze() + ")");
+            throw new UserInputException(
+                    "nothing to train: every parameter is frozen (train.freeze = " + spec.freeze() + ")");
         }
         try (PointerScope scope = new PointerScope()) {
             optimizer = Optimizers.create(spec.optimizer(), params.trainable).retainReference();
         }
-        StepContext ctx = new StepContext(model.network(), tasks, params, device, model.dtype().scalarType(), spec.precision());
+        StepContext ctx = new StepContext(
+                model.network(), tasks, params, device, model.dtype().scalarType(), spec.precision());
         strategy = StepStrategy.of(balancer, ctx);
-        batches = b.sampler == null ? new JointBatches(spec.batchSize(), seed)
+        batches = b.sampler == null
+                ? new JointBatches(spec.batchSize(), seed)
                 : sampled(b.sampler, b.tasksPerStep, b.batchSizes);
         window = new LossWindow(tasks.size(), device);
         step = new TrainingStep(ctx, strategy, spec, seed, optimizer, window, batches.needsLosses());
-        earlyStopping = spec.earlyStopping() == null ? null : new EarlyStopping(this, spec.earlyStopping(),
-                checkpointDir == null ? null : checkpointDir.resolve("best.ckpt"));
+        earlyStopping = spec.earlyStopping() == null
+                ? null
+                : new EarlyStopping(
+                        this, spec.earlyStopping(), checkpointDir == null ? null : checkpointDir.resolve("best.ckpt"));
         lastWeights = new double[tasks.size()];
         Arrays.fill(lastWeights, 1.0); // until the first step asks the balancer
     }
@@ -89,7 +94,12 @@ public final class Trainer implements AutoCloseable {
                     + balancer.name() + "' needs every task in every step; with a sampler use balancer ew or fixed"
                     + " (or leave the sampler out for joint training)");
         }
-        return new SampledBatches(sampler, tasksPerStep, batchSizes, tasks.stream().map(TaskSpec::name).toList(), seed);
+        return new SampledBatches(
+                sampler,
+                tasksPerStep,
+                batchSizes,
+                tasks.stream().map(TaskSpec::name).toList(),
+                seed);
     }
 
     /** Starts configuring a trainer of {@code model} (borrowed; on its device and dtype already) with {@code balancer}. */
@@ -130,7 +140,10 @@ public final class Trainer implements AutoCloseable {
                 StepResult r = trainStep(train, capture);
                 listeners.forEach(l -> l.onStep(r));
             }
-            FitResult fr = new FitResult(stepsDone, stopRequested, earlyStopping == null ? -1 : earlyStopping.bestStep(),
+            FitResult fr = new FitResult(
+                    stepsDone,
+                    stopRequested,
+                    earlyStopping == null ? -1 : earlyStopping.bestStep(),
                     validation == null ? null : validation.last());
             listeners.forEach(l -> l.onEnd(fr));
             return fr;
@@ -170,8 +183,11 @@ public final class Trainer implements AutoCloseable {
 
     /** Per task, a validation score where higher is better: accuracy, else R², else −loss. */
     private static double[] scores(Report val) {
-        return val.tasks().values().stream().mapToDouble(t -> t.metrics().containsKey("accuracy") ? t.metrics().get("accuracy")
-                : t.metrics().containsKey("r2") ? t.metrics().get("r2") : -t.loss()).toArray();
+        return val.tasks().values().stream()
+                .mapToDouble(t -> t.metrics().containsKey("accuracy")
+                        ? t.metrics().get("accuracy")
+                        : t.metrics().containsKey("r2") ? t.metrics().get("r2") : -t.loss())
+                .toArray();
     }
 
     /** Ends the running {@link #fit} after the current step (its checkpoint listener still writes). */
@@ -222,9 +238,20 @@ public final class Trainer implements AutoCloseable {
     public void save(Path path) throws IOException {
         check();
         BatchSource.Position p = batches.position();
-        TrainerState state = new TrainerState(stepsDone, seed, p.streamEpoch(), p.streamOffset(), balancer.name(),
-                balancer.state(), earlyStopping == null ? null : earlyStopping.state(), window.sums(), window.counts(),
-                metadata, p.sampling(), p.samplerState(), model.signature());
+        TrainerState state = new TrainerState(
+                stepsDone,
+                seed,
+                p.streamEpoch(),
+                p.streamOffset(),
+                balancer.name(),
+                balancer.state(),
+                earlyStopping == null ? null : earlyStopping.state(),
+                window.sums(),
+                window.counts(),
+                metadata,
+                p.sampling(),
+                p.samplerState(),
+                model.signature());
         CheckpointFile.save(path, model.network(), optimizer, state, strategy.tensors());
     }
 
@@ -243,14 +270,16 @@ public final class Trainer implements AutoCloseable {
         check();
         TrainerState s = CheckpointFile.readState(path);
         if (s.seed() != seed) {
-            throw new UserInputException("checkpoint '" + path + "' was made with seed " + s.seed() + ", this run uses " + seed);
+            throw new UserInputException(
+                    "checkpoint '" + path + "' was made with seed " + s.seed() + ", this run uses " + seed);
         }
         if (!s.balancer().equals(balancer.name())) {
             throw new UserInputException("checkpoint '" + path + "' was made with balancer '" + s.balancer()
                     + "', this run uses '" + balancer.name() + "'");
         }
         try {
-            batches.restore(new BatchSource.Position(s.streamEpoch(), s.streamOffset(), s.sampling(), s.samplerState()));
+            batches.restore(
+                    new BatchSource.Position(s.streamEpoch(), s.streamOffset(), s.sampling(), s.samplerState()));
         } catch (UserInputException e) {
             throw new UserInputException("checkpoint '" + path + "': " + e.getMessage());
         }

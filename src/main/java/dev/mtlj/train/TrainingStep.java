@@ -31,7 +31,13 @@ final class TrainingStep {
     private final LossWindow window;
     private final boolean readLosses;
 
-    TrainingStep(StepContext ctx, StepStrategy strategy, TrainSpec spec, long seed, Optimizer optimizer, LossWindow window,
+    TrainingStep(
+            StepContext ctx,
+            StepStrategy strategy,
+            TrainSpec spec,
+            long seed,
+            Optimizer optimizer,
+            LossWindow window,
             boolean sourceNeedsLosses) {
         this.ctx = ctx;
         this.strategy = strategy;
@@ -55,16 +61,20 @@ final class TrainingStep {
         try (Autocast ac = Autocast.enter(ctx.precision(), ctx.device())) {
             forward = strategy.forward(batch.inputs());
             for (int i = 0; i < ctx.tasks().size(); i++) {
-                losses.add(Losses.compute(ctx.tasks().get(i), forward.outputs().get(i), batch.targets().get(i),
-                        batch.masks().get(i)).to(ctx.dtype()));
+                losses.add(Losses.compute(
+                                ctx.tasks().get(i),
+                                forward.outputs().get(i),
+                                batch.targets().get(i),
+                                batch.masks().get(i))
+                        .to(ctx.dtype()));
             }
         }
         boolean[] present = present(batch, step);
         Tensor stacked = torch.stack(new TensorVector(losses.toArray(new Tensor[0])));
         double[] values = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
         optimizer.zero_grad();
-        Balance balance = strategy.backward(new StepStrategy.Losses(step, epoch, batch, forward, losses, stacked, values,
-                present));
+        Balance balance = strategy.backward(
+                new StepStrategy.Losses(step, epoch, batch, forward, losses, stacked, values, present));
         for (int i = 0; i < ctx.tasks().size(); i++) {
             if (batch.labelled()[i] == 0) { // no gradient at all, so the optimizer leaves this task's parameters alone
                 TensorVector own = ctx.params().tasks.get(i);
@@ -83,7 +93,10 @@ final class TrainingStep {
         if (capture) {
             outputs = new ArrayList<>();
             for (int i = 0; i < ctx.tasks().size(); i++) {
-                outputs.add(new float[][] {Tensors.toFloats(forward.outputs().get(i)), Tensors.toFloats(batch.targets().get(i))});
+                outputs.add(new float[][] {
+                    Tensors.toFloats(forward.outputs().get(i)),
+                    Tensors.toFloats(batch.targets().get(i))
+                });
             }
         }
         return new StepResult(step, lr, balance, values, outputs);
@@ -99,9 +112,12 @@ final class TrainingStep {
         for (int i = 0; i < present.length; i++) {
             present[i] = batch.labelled()[i] > 0;
             if (!present[i] && !strategy.acceptsAbsentTasks()) {
-                throw new UserInputException("the batch of step " + step + " holds no label of task '" + ctx.tasks().get(i).name()
-                        + "' (partial labels), and balancer '" + strategy.name() + "' needs every task in every step;"
-                        + " use ew or fixed weights, a larger train.batch_size, or data with that task labelled more often");
+                throw new UserInputException(
+                        "the batch of step " + step + " holds no label of task '"
+                                + ctx.tasks().get(i).name()
+                                + "' (partial labels), and balancer '" + strategy.name()
+                                + "' needs every task in every step;"
+                                + " use ew or fixed weights, a larger train.batch_size, or data with that task labelled more often");
             }
             all &= present[i];
         }
@@ -111,8 +127,9 @@ final class TrainingStep {
     private double[] checkFinite(double[] losses, long step) {
         for (int i = 0; i < losses.length; i++) {
             if (!Double.isFinite(losses[i])) {
-                throw new IllegalStateException("loss of task '" + ctx.tasks().get(i).name() + "' is " + losses[i] + " at step "
-                        + step + "; lower the learning rate or enable train.grad_clip");
+                throw new IllegalStateException(
+                        "loss of task '" + ctx.tasks().get(i).name() + "' is " + losses[i] + " at step " + step
+                                + "; lower the learning rate or enable train.grad_clip");
             }
         }
         return losses;

@@ -4,7 +4,6 @@ import static dev.mtlj.balance.Examples.direction;
 import static dev.mtlj.balance.Examples.gram;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -22,9 +21,15 @@ class AggregatorProperties {
     /** Random Jacobians: T in [2, 5] rows, P in [1, 6] columns, entries in [−3, 3]. */
     @Provide
     Arbitrary<double[][]> jacobians() {
-        return Combinators.combine(Arbitraries.integers().between(2, 5), Arbitraries.integers().between(1, 6))
-                .flatAs((t, p) -> Arbitraries.doubles().between(-3, 3).array(double[].class).ofSize(p)
-                        .array(double[][].class).ofSize(t));
+        return Combinators.combine(
+                        Arbitraries.integers().between(2, 5),
+                        Arbitraries.integers().between(1, 6))
+                .flatAs((t, p) -> Arbitraries.doubles()
+                        .between(-3, 3)
+                        .array(double[].class)
+                        .ofSize(p)
+                        .array(double[][].class)
+                        .ofSize(t));
     }
 
     private static double[] weights(GramianWeighting b, double[][] rows) {
@@ -75,7 +80,8 @@ class AggregatorProperties {
             double[] w = weights(b, rows);
             double[] d = direction(rows, w);
             for (int i = 0; i < rows.length; i++) {
-                assertThat(Mat.dot(rows[i], d)).as(b.name())
+                assertThat(Mat.dot(rows[i], d))
+                        .as(b.name())
                         .isGreaterThanOrEqualTo(-1e-10 * trace * w[i] - 1e-9 * scale(rows));
             }
         }
@@ -110,7 +116,8 @@ class AggregatorProperties {
         for (int i = 0; i < rows.length; i++) {
             if (Mat.dot(rows[i], rows[i]) > 0) { // a zero gradient takes no part: α_i = 0
                 active++;
-                assertThat(Mat.dot(rows[i], d) * b.weights()[i]).isCloseTo(1, org.assertj.core.api.Assertions.within(1e-6));
+                assertThat(Mat.dot(rows[i], d) * b.weights()[i])
+                        .isCloseTo(1, org.assertj.core.api.Assertions.within(1e-6));
             } else {
                 assertThat(b.weights()[i]).isZero();
             }
@@ -128,12 +135,20 @@ class AggregatorProperties {
         int t = rows.length;
         double[][] same = new double[t][];
         java.util.Arrays.fill(same, g);
-        for (GramianWeighting b : new GramianWeighting[] {new Mgda(Mgda.Normalization.NONE, false), new ImtlG(false), new UpGrad(false, 1e-12),
-            new UpGrad(true, 1e-12), new AlignedMtl(false), new CaGrad(0.5, CaGrad.Rescale.NONE)}) {
+        for (GramianWeighting b : new GramianWeighting[] {
+            new Mgda(Mgda.Normalization.NONE, false),
+            new ImtlG(false),
+            new UpGrad(false, 1e-12),
+            new UpGrad(true, 1e-12),
+            new AlignedMtl(false),
+            new CaGrad(0.5, CaGrad.Rescale.NONE)
+        }) {
             double k = b instanceof CaGrad ? t * 1.5 : t;
             double[] d = direction(same, weights(b, same));
             for (int j = 0; j < g.length; j++) {
-                assertThat(d[j]).as(b.name()).isCloseTo(k * g[j], org.assertj.core.api.Assertions.within(1e-6 * k * (1 + Math.abs(g[j]))));
+                assertThat(d[j])
+                        .as(b.name())
+                        .isCloseTo(k * g[j], org.assertj.core.api.Assertions.within(1e-6 * k * (1 + Math.abs(g[j]))));
             }
         }
     }

@@ -52,13 +52,31 @@ class AggregatorTest {
         close(run(c, A, null).weights(), 1e-7, 1.5, 1.5);
         close(run(c, C, null).weights(), 1e-9, 1.0, 2 * (0.5 + 0.5 * Math.sqrt(2.5))); // λ = ρ = c‖ḡ‖ = 0.5√2.5
         close(run(new CaGrad(0.5, CaGrad.Rescale.NONE), B, null).weights(), 2e-5, 2 * 0.750929, 2 * 0.747193);
-        close(run(new CaGrad(0.5, CaGrad.Rescale.NONE), E, null).weights(), 2e-5, 3 * 0.644949, 3 * 0.333333, 3 * 0.429965);
+        close(
+                run(new CaGrad(0.5, CaGrad.Rescale.NONE), E, null).weights(),
+                2e-5,
+                3 * 0.644949,
+                3 * 0.333333,
+                3 * 0.429965);
         // rescale 1 + c² on C: d = (1.2, 1.032456) → weights (1.2/3·2, 1.032456·2)
-        close(direction(C, run(new CaGrad(0.5, CaGrad.Rescale.ONE_PLUS_C_SQUARED), C, null).weights()), 1e-6, 2 * 1.2, 2 * 1.032456);
+        close(
+                direction(
+                        C,
+                        run(new CaGrad(0.5, CaGrad.Rescale.ONE_PLUS_C_SQUARED), C, null)
+                                .weights()),
+                1e-6,
+                2 * 1.2,
+                2 * 1.032456);
         // c = 0 is the mean gradient; identical rows g give T(1+c)·g
         close(run(new CaGrad(0, CaGrad.Rescale.NONE), C, null).weights(), 1e-12, 1, 1);
-        close(direction(new double[][] {{1, 2}, {1, 2}}, run(new CaGrad(0.5, CaGrad.Rescale.NONE), new double[][] {{1, 2}, {1, 2}}, null)
-                .weights()), 1e-6, 2 * 1.5, 2 * 1.5 * 2);
+        close(
+                direction(
+                        new double[][] {{1, 2}, {1, 2}},
+                        run(new CaGrad(0.5, CaGrad.Rescale.NONE), new double[][] {{1, 2}, {1, 2}}, null)
+                                .weights()),
+                1e-6,
+                2 * 1.5,
+                2 * 1.5 * 2);
     }
 
     /** IMTL-G §3.6: canonical T·α. */
@@ -70,9 +88,16 @@ class AggregatorTest {
         close(run(m, B, null).weights(), 1e-6, 2 * 0.501244, 2 * 0.498756);
         // E: H⁻¹n = (2+√2, 1, 1+√2), sum 4+2√2
         double r2 = Math.sqrt(2);
-        close(run(m, E, null).weights(), 1e-12, 3 * (2 + r2) / (4 + 2 * r2), 3 / (4 + 2 * r2), 3 * (1 + r2) / (4 + 2 * r2));
-        // D: colinear rows (1, 0) and (2, 0); every α on the line Σα = 1 projects equally. The minimum-norm choice is taken
-        // on the unit rows: Ĥ = [[1, 1], [1, 1]], Ĥ⁺1 = (½, ½) = Dα → α ∝ (½, ¼) → α = (2/3, 1/3), canonical (4/3, 2/3):
+        close(
+                run(m, E, null).weights(),
+                1e-12,
+                3 * (2 + r2) / (4 + 2 * r2),
+                3 / (4 + 2 * r2),
+                3 * (1 + r2) / (4 + 2 * r2));
+        // D: colinear rows (1, 0) and (2, 0); every α on the line Σα = 1 projects equally. The minimum-norm choice is
+        // taken
+        // on the unit rows: Ĥ = [[1, 1], [1, 1]], Ĥ⁺1 = (½, ½) = Dα → α ∝ (½, ¼) → α = (2/3, 1/3), canonical (4/3,
+        // 2/3):
         // each task's unit direction weighted equally (torchjd's H⁺n picks (1/3, 2/3) instead)
         close(run(m, D, null).weights(), 1e-9, 4 / 3.0, 2 / 3.0);
     }

@@ -50,7 +50,9 @@ class BalancerSuiteTest {
             Map.entry("imtl-l", law(w(1, 1), 1, 0)), // e^s, s = 0
             Map.entry("gradnorm", law(w(1, 1), 1, 0)), // the first step uses w = 1
             // z = ½, D = L + ε, c = 1/Σ z_j/D_j, canonical T·c·z_i/D_i; T = 1: 1
-            Map.entry("famo", new Contract(w(2 * famoC() * 0.5 / (2 + E), 2 * famoC() * 0.5 / (0.5 + E)), 1, 0, 0.1, true)),
+            Map.entry(
+                    "famo",
+                    new Contract(w(2 * famoC() * 0.5 / (2 + E), 2 * famoC() * 0.5 / (0.5 + E)), 1, 0, 0.1, true)),
             Map.entry("stch", new Contract(w(1 / 2.0, 1 / 0.5), 0.5, -1, 1e-9, true)), // epoch 0 ≤ W: 1/(L + 1e-20)
             // Gramian weightings; C has H = diag(9, 1): no conflict
             // orthogonal rows: φ = 0 is not below φ̂ = 0, rows unchanged; random orders like PCGrad
@@ -77,8 +79,12 @@ class BalancerSuiteTest {
             // row aggregators
             Map.entry("graddrop", law(w(1, 1), 1, 0)), // purity 1 in both columns: every entry kept, d = g1 + g2
             // q = g/(L + ε), b = 0.1q, a_i = max‖b‖/(‖b_i‖ + ε), d = Σ a_i b_i = (a1‖b1‖, a2‖b2‖); T = 1: 0.1a/(2 + ε)
-            Map.entry("db-mtl", new Contract(dbMtlOnC(), 0.1 * (0.5 / (2 + E)) / (0.5 / (2 + E) + E) / (2 + E), 0, 1e3, true)),
-            Map.entry("moco", new Contract(mocoOnC(), 2 / (5 + E) / 2 * 2 / 2, -1, 1, true)), // see mocoOnC(); T = 1: 1/(5 + ε)
+            Map.entry(
+                    "db-mtl",
+                    new Contract(dbMtlOnC(), 0.1 * (0.5 / (2 + E)) / (0.5 / (2 + E) + E) / (2 + E), 0, 1e3, true)),
+            Map.entry(
+                    "moco",
+                    new Contract(mocoOnC(), 2 / (5 + E) / 2 * 2 / 2, -1, 1, true)), // see mocoOnC(); T = 1: 1/(5 + ε)
             Map.entry("excess-mtl", law(w(1, 1), 1, 0))); // the first step stores e⁰ and keeps q = 1
 
     private static Contract law(double[] onC, double single, double exponent) {
@@ -153,7 +159,11 @@ class BalancerSuiteTest {
         } else {
             close(method, r.weights(), c.onC(), 1e-12);
         }
-        close(method, run(method, new double[][] {{3, 4}}, new double[] {2}).weights(), new double[] {c.single()}, 1e-12);
+        close(
+                method,
+                run(method, new double[][] {{3, 4}}, new double[] {2}).weights(),
+                new double[] {c.single()},
+                1e-12);
     }
 
     /** Permuting the tasks (rows, losses) permutes the weights. */
@@ -204,7 +214,8 @@ class BalancerSuiteTest {
                 if (s >= c.minScale()) {
                     double k = Math.pow(s / ref, c.exponent());
                     for (int i = 0; i < base.length; i++) {
-                        assertThat(r.weights()[i]).as("%s trial %d scale %g weight %d", method, trial, s, i)
+                        assertThat(r.weights()[i])
+                                .as("%s trial %d scale %g weight %d", method, trial, s, i)
                                 .isCloseTo(k * base[i], within(1e-6 * Math.abs(k * base[i]) + 1e-300));
                     }
                 }
@@ -212,7 +223,8 @@ class BalancerSuiteTest {
         }
     }
 
-    private static Standalone.Result scaled(String method, double[][] rows, double[] losses, double s, boolean lossKind) {
+    private static Standalone.Result scaled(
+            String method, double[][] rows, double[] losses, double s, boolean lossKind) {
         if (lossKind) {
             return run(method, rows, Mat.scale(losses, s));
         }
@@ -248,7 +260,7 @@ class BalancerSuiteTest {
     @MethodSource("methods")
     void nativeScaleIsCanonicalOverKappa(String method) {
         try (Balancer b = Balancers.create(method, params(method, 2), BalancerContext.of(2, 7));
-             Balancer b2 = Balancers.create(method, params(method, 2), BalancerContext.of(2, 7))) {
+                Balancer b2 = Balancers.create(method, params(method, 2), BalancerContext.of(2, 7))) {
             double[] canonical = Standalone.apply(b, C, LC, null, false, 7).weights();
             double[] nativ = Standalone.apply(b2, C, LC, null, true, 7).weights();
             double kappa = b.nativeScale().kappa(2);
@@ -275,8 +287,9 @@ class BalancerSuiteTest {
                 }
             }
         }
-        assertThat(mean).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(sumToOne.stream(), Stream.of("cagrad", "moco")).toList());
+        assertThat(mean)
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(sumToOne.stream(), Stream.of("cagrad", "moco"))
+                        .toList());
         for (String method : sumToOne) {
             try (Balancer b = Balancers.create(method, Map.of(), BalancerContext.of(2, 7))) {
                 double[] nativ = Standalone.apply(b, C, LC, null, true, 7).weights();
@@ -311,13 +324,19 @@ class BalancerSuiteTest {
     }
 
     private static void finite(String what, Standalone.Result r) {
-        assertThat(java.util.Arrays.stream(r.weights()).boxed()).as(what + " weights").allMatch(Double::isFinite);
-        assertThat(java.util.Arrays.stream(r.direction()).boxed()).as(what + " direction").allMatch(Double::isFinite);
+        assertThat(java.util.Arrays.stream(r.weights()).boxed())
+                .as(what + " weights")
+                .allMatch(Double::isFinite);
+        assertThat(java.util.Arrays.stream(r.direction()).boxed())
+                .as(what + " direction")
+                .allMatch(Double::isFinite);
         r.extras().forEach((k, v) -> {
             if (v instanceof Number n) {
                 assertThat(n.doubleValue()).as(what + " " + k).isFinite();
             } else if (v instanceof double[] a) {
-                assertThat(java.util.Arrays.stream(a).boxed()).as(what + " " + k).allMatch(Double::isFinite);
+                assertThat(java.util.Arrays.stream(a).boxed())
+                        .as(what + " " + k)
+                        .allMatch(Double::isFinite);
             }
         });
     }
@@ -352,7 +371,8 @@ class BalancerSuiteTest {
     private static void close(String what, double[] actual, double[] expected, double relTol) {
         assertThat(actual).as(what).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("%s element %d of %s", what, i, java.util.Arrays.toString(actual))
+            assertThat(actual[i])
+                    .as("%s element %d of %s", what, i, java.util.Arrays.toString(actual))
                     .isCloseTo(expected[i], within(relTol * Math.max(1, Math.abs(expected[i]))));
         }
     }

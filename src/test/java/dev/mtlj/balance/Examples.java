@@ -42,7 +42,9 @@ final class Examples {
     static void close(double[] actual, double tol, double... expected) {
         assertThat(actual).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("element %d of %s", i, java.util.Arrays.toString(actual)).isCloseTo(expected[i], within(tol));
+            assertThat(actual[i])
+                    .as("element %d of %s", i, java.util.Arrays.toString(actual))
+                    .isCloseTo(expected[i], within(tol));
         }
     }
 }

@@ -89,7 +89,8 @@ class IllConditionedTest {
             double[] d = run("imtl-g", Map.of(), j).direction();
             double first = Mat.dot(d, j[0]) / Math.sqrt(Mat.dot(j[0], j[0]));
             for (double[] g : j) {
-                assertThat(Mat.dot(d, g) / Math.sqrt(Mat.dot(g, g))).as("trial %d", trial)
+                assertThat(Mat.dot(d, g) / Math.sqrt(Mat.dot(g, g)))
+                        .as("trial %d", trial)
                         .isCloseTo(first, within(1e-9 * Math.abs(first)));
             }
         }
@@ -104,7 +105,8 @@ class IllConditionedTest {
             double[] d = run("config", Map.of(), j).direction();
             double first = Mat.dot(d, j[0]) / Math.sqrt(Mat.dot(j[0], j[0]));
             for (double[] g : j) {
-                assertThat(Mat.dot(d, g) / Math.sqrt(Mat.dot(g, g))).as("trial %d", trial)
+                assertThat(Mat.dot(d, g) / Math.sqrt(Mat.dot(g, g)))
+                        .as("trial %d", trial)
                         .isCloseTo(first, within(1e-9 * Math.abs(first)));
             }
         }
@@ -126,7 +128,8 @@ class IllConditionedTest {
             double max = java.util.Arrays.stream(eig).max().orElseThrow();
             double[] d = run("aligned-mtl", Map.of(), j).direction();
             double t = j.length;
-            assertThat(Mat.dot(d, d)).as("trial %d", trial)
+            assertThat(Mat.dot(d, d))
+                    .as("trial %d", trial)
                     .isCloseTo(t * min, within(100 * t * Math.ulp(1.0) * max / min * t * min));
         }
     }
@@ -143,7 +146,8 @@ class IllConditionedTest {
                 trace += Mat.dot(g, g);
             }
             for (int i = 0; i < j.length; i++) {
-                assertThat(Mat.dot(j[i], r.direction())).as("trial %d task %d", trial, i)
+                assertThat(Mat.dot(j[i], r.direction()))
+                        .as("trial %d task %d", trial, i)
                         .isGreaterThanOrEqualTo(-1e-12 * trace * Math.abs(r.weights()[i]) - 1e-9 * trace);
             }
         }
@@ -162,7 +166,8 @@ class IllConditionedTest {
             }
             solved++;
             for (int i = 0; i < j.length; i++) {
-                assertThat(r.weights()[i] * Mat.dot(j[i], r.direction())).as("trial %d task %d", trial, i)
+                assertThat(r.weights()[i] * Mat.dot(j[i], r.direction()))
+                        .as("trial %d task %d", trial, i)
                         .isCloseTo(1, within(1e-8));
             }
         }

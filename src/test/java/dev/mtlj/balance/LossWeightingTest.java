@@ -116,16 +116,38 @@ class LossWeightingTest {
     @Test
     void registryValidatesNamesAndParameters() {
         BalancerContext ctx = BalancerContext.of(2, 1);
-        assertThat(Balancers.create("gradnorm", Map.of("alpha", 0.12), ctx).name()).isEqualTo("gradnorm");
-        assertThatThrownBy(() -> Balancers.create("gradnrom", Map.of(), ctx)).isInstanceOf(UserInputException.class)
+        assertThat(Balancers.create("gradnorm", Map.of("alpha", 0.12), ctx).name())
+                .isEqualTo("gradnorm");
+        assertThatThrownBy(() -> Balancers.create("gradnrom", Map.of(), ctx))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("balancer.type 'gradnrom' is not known; allowed: ew, fixed, uw");
-        assertThatThrownBy(() -> Balancers.create("gradnorm", Map.of("alfa", 1), ctx)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Balancers.create("gradnorm", Map.of("alfa", 1), ctx))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("balancer.alfa is not a parameter of 'gradnorm'; allowed: alpha, lr, optimizer");
-        assertThatThrownBy(() -> Balancers.create("cagrad", Map.of("c", -1), ctx)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Balancers.create("cagrad", Map.of("c", -1), ctx))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("balancer.c of 'cagrad' must be a number in [0.0");
         assertThatThrownBy(() -> Balancers.create("fixed", Map.of("weights", Map.of("t1", 1)), ctx))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("balancer.weights.t2 must be a number");
-        assertThat(Balancers.names()).containsAll(List.of("ew", "uw", "dwa", "rlw", "gls", "gradnorm", "famo", "mgda",
-                "pcgrad", "cagrad", "imtl-g", "nash-mtl", "aligned-mtl", "upgrad", "dualproj", "config", "fairgrad"));
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("balancer.weights.t2 must be a number");
+        assertThat(Balancers.names())
+                .containsAll(List.of(
+                        "ew",
+                        "uw",
+                        "dwa",
+                        "rlw",
+                        "gls",
+                        "gradnorm",
+                        "famo",
+                        "mgda",
+                        "pcgrad",
+                        "cagrad",
+                        "imtl-g",
+                        "nash-mtl",
+                        "aligned-mtl",
+                        "upgrad",
+                        "dualproj",
+                        "config",
+                        "fairgrad"));
     }
 }

@@ -20,7 +20,9 @@ class RowAggregatorTest {
     private static void close(double[] actual, double tol, double... expected) {
         assertThat(actual).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("element %d of %s", i, java.util.Arrays.toString(actual)).isCloseTo(expected[i], within(tol));
+            assertThat(actual[i])
+                    .as("element %d of %s", i, java.util.Arrays.toString(actual))
+                    .isCloseTo(expected[i], within(tol));
         }
     }
 
@@ -35,7 +37,8 @@ class RowAggregatorTest {
      */
     @Test
     void dbMtl() {
-        try (PointerScope s = new PointerScope(); DbMtl m = new DbMtl(0.9, 0)) {
+        try (PointerScope s = new PointerScope();
+                DbMtl m = new DbMtl(0.9, 0)) {
             RowAggregator.Result r1 = m.combine(rows(new double[][] {{3, 0}, {0, 1}}), losses(2, 0.5));
             close(Tensors.toDoubles(r1.direction()), 1e-7, 0.2, 0.2);
             close(r1.headWeights(), 1e-7, 0.5, 2);
@@ -50,15 +53,35 @@ class RowAggregatorTest {
      */
     @Test
     void gradDrop() {
-        try (PointerScope s = new PointerScope(); GradDrop g = new GradDrop(0)) {
+        try (PointerScope s = new PointerScope();
+                GradDrop g = new GradDrop(0)) {
             Tensor r = rows(new double[][] {{1, 2, -1, 0.5}, {-3, 1, -1, 0}});
-            close(Tensors.toDoubles(g.combine(r, Tensor.create(new double[] {0.5, 0.5, 0.5, 0.5}, 4)).direction()), 1e-12,
-                    -3, 3, -2, 0.5);
-            close(Tensors.toDoubles(g.combine(r, Tensor.create(new double[] {0.1, 0.9, 0.3, 0.7}, 4)).direction()), 1e-12,
-                    1, 3, -2, 0.5);
+            close(
+                    Tensors.toDoubles(g.combine(r, Tensor.create(new double[] {0.5, 0.5, 0.5, 0.5}, 4))
+                            .direction()),
+                    1e-12,
+                    -3,
+                    3,
+                    -2,
+                    0.5);
+            close(
+                    Tensors.toDoubles(g.combine(r, Tensor.create(new double[] {0.1, 0.9, 0.3, 0.7}, 4))
+                            .direction()),
+                    1e-12,
+                    1,
+                    3,
+                    -2,
+                    0.5);
             // leak 1 keeps everything: d = g1 + g2
-            close(Tensors.toDoubles(new GradDrop(1).combine(r, Tensor.create(new double[] {0.5, 0.5, 0.5, 0.5}, 4)).direction()),
-                    1e-12, -2, 3, -2, 0.5);
+            close(
+                    Tensors.toDoubles(new GradDrop(1)
+                            .combine(r, Tensor.create(new double[] {0.5, 0.5, 0.5, 0.5}, 4))
+                            .direction()),
+                    1e-12,
+                    -2,
+                    3,
+                    -2,
+                    0.5);
         }
     }
 
@@ -73,10 +96,15 @@ class RowAggregatorTest {
         double e2 = Math.exp(0.496875);
         double l1 = e1 / (e1 + e2);
         double l2 = e2 / (e1 + e2);
-        try (PointerScope s = new PointerScope(); MoCo m = new MoCo(0.5, 0.1, 0)) {
+        try (PointerScope s = new PointerScope();
+                MoCo m = new MoCo(0.5, 0.1, 0)) {
             RowAggregator.Result r = m.combine(rows(new double[][] {{1, 0}, {0, 1}}), losses(2, 0.5));
             close(Tensors.toDoubles(r.direction()), 1e-7, 2 * l1, 2 * 0.25 * l2);
-            close((double[]) r.extras().get("lambda"), 1e-7, l1, l2); // ĝ divides by ‖g‖ + 1e-8: ~1e-9 off the ε-free values
+            close(
+                    (double[]) r.extras().get("lambda"),
+                    1e-7,
+                    l1,
+                    l2); // ĝ divides by ‖g‖ + 1e-8: ~1e-9 off the ε-free values
         }
     }
 
@@ -87,7 +115,8 @@ class RowAggregatorTest {
      */
     @Test
     void excessMtl() {
-        try (PointerScope s = new PointerScope(); ExcessMtl m = new ExcessMtl(0.01)) {
+        try (PointerScope s = new PointerScope();
+                ExcessMtl m = new ExcessMtl(0.01)) {
             RowAggregator.Result r1 = m.combine(rows(new double[][] {{3, 0}, {0, 1}}), losses(1, 1));
             close(Tensors.toDoubles(r1.direction()), 1e-12, 3, 1);
             RowAggregator.Result r2 = m.combine(rows(new double[][] {{3, 0}, {0, 2}}), losses(1, 1));

@@ -17,16 +17,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointFileTest {
     private static final List<TaskSpec> TASKS = List.of(TaskSpec.of("r", TaskKind.REGRESSION, 2));
-    private static final TrainerState STATE = new TrainerState(7, 1, 0, 3, "ew", Map.of(), null, new double[] {0.5}, new long[] {2}, "{\"a\":1}");
+    private static final TrainerState STATE =
+            new TrainerState(7, 1, 0, 3, "ew", Map.of(), null, new double[] {0.5}, new long[] {2}, "{\"a\":1}");
 
     private static MultiTaskModel model(int hidden) {
-        return MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(hidden), 0.0), null, null, null), new long[] {3}, TASKS);
+        return MultiTaskModel.build(
+                new ModelSpec(new MlpSpec(List.of(hidden), 0.0), null, null, null), new long[] {3}, TASKS);
     }
 
     private static double firstWeightSum(MultiTaskModel m) {
@@ -38,7 +39,8 @@ class CheckpointFileTest {
     @Test
     void roundTripRestoresWeightsAndState(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("latest.ckpt");
-        try (MultiTaskModel a = model(4); MultiTaskModel b = model(4)) {
+        try (MultiTaskModel a = model(4);
+                MultiTaskModel b = model(4)) {
             CheckpointFile.save(f, a.network(), null, STATE);
             CheckpointFile.load(f, b.network(), null, Engine.device(DeviceSpec.parse("cpu")));
             assertThat(firstWeightSum(b)).isEqualTo(firstWeightSum(a));
@@ -50,15 +52,18 @@ class CheckpointFileTest {
     @Test
     void failedSaveKeepsThePreviousCheckpoint(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("latest.ckpt");
-        try (MultiTaskModel a = model(4); MultiTaskModel b = model(4); MultiTaskModel c = model(4)) {
+        try (MultiTaskModel a = model(4);
+                MultiTaskModel b = model(4);
+                MultiTaskModel c = model(4)) {
             CheckpointFile.save(f, a.network(), null, STATE);
             byte[] before = Files.readAllBytes(f);
             CheckpointFile.Saver crashing = (target, writer) -> AtomicFiles.write(target, tmp -> {
                 writer.write(tmp);
                 Files.write(tmp, new byte[] {1, 2, 3}); // torn content...
-                throw new IOException("simulated power loss");  // ...and the process dies before the rename
+                throw new IOException("simulated power loss"); // ...and the process dies before the rename
             });
-            assertThatThrownBy(() -> CheckpointFile.save(f, b.network(), null, STATE, crashing)).hasMessageContaining("simulated");
+            assertThatThrownBy(() -> CheckpointFile.save(f, b.network(), null, STATE, crashing))
+                    .hasMessageContaining("simulated");
             assertThat(Files.readAllBytes(f)).isEqualTo(before);
             try (var files = Files.list(dir)) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactly("latest.ckpt");
@@ -78,23 +83,29 @@ class CheckpointFileTest {
         MultiTaskModel closed = model(4);
         closed.close();
         assertThatThrownBy(() -> CheckpointFile.load(f, closed.network(), null, Engine.device(DeviceSpec.parse("cpu"))))
-                .isNotInstanceOf(UserInputException.class).isInstanceOf(NullPointerException.class);
+                .isNotInstanceOf(UserInputException.class)
+                .isInstanceOf(NullPointerException.class);
     }
 
     @Test
     void wrongShapesMissingAndCorruptFilesAreClearErrors(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("x.ckpt");
-        try (MultiTaskModel a = model(4); MultiTaskModel wide = model(5)) {
+        try (MultiTaskModel a = model(4);
+                MultiTaskModel wide = model(5)) {
             CheckpointFile.save(f, a.network(), null, STATE);
-            assertThatThrownBy(() -> CheckpointFile.load(f, wide.network(), null, Engine.device(DeviceSpec.parse("cpu"))))
-                    .isInstanceOf(UserInputException.class).hasMessageContaining("does not fit this model")
+            assertThatThrownBy(
+                            () -> CheckpointFile.load(f, wide.network(), null, Engine.device(DeviceSpec.parse("cpu"))))
+                    .isInstanceOf(UserInputException.class)
+                    .hasMessageContaining("does not fit this model")
                     .hasMessageContaining("[4, 3] in the checkpoint, the model expects [5, 3]");
         }
         assertThatThrownBy(() -> CheckpointFile.readState(dir.resolve("missing.ckpt")))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("does not exist");
         Path junk = dir.resolve("junk.ckpt");
         Files.writeString(junk, "not a zip");
         assertThatThrownBy(() -> CheckpointFile.readState(junk))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("is not a readable mtlj checkpoint");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("is not a readable mtlj checkpoint");
     }
 }

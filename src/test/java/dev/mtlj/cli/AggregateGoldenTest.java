@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,11 +28,13 @@ class AggregateGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Arguments> cases() throws Exception {
-        try (InputStream in = AggregateGoldenTest.class.getResourceAsStream("/dev/mtlj/balance/aggregate-golden.json")) {
+        try (InputStream in =
+                AggregateGoldenTest.class.getResourceAsStream("/dev/mtlj/balance/aggregate-golden.json")) {
             JsonNode all = JSON.readTree(in);
             List<Arguments> out = new ArrayList<>();
             for (JsonNode c : all) {
-                out.add(Arguments.of(String.join(" ", JSON.convertValue(c.get("args"), String[].class)) + " < " + c.get("input"),
+                out.add(Arguments.of(
+                        String.join(" ", JSON.convertValue(c.get("args"), String[].class)) + " < " + c.get("input"),
                         c));
             }
             return out.stream();

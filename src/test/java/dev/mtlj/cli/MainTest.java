@@ -27,7 +27,9 @@ class MainTest {
 
     @Test
     void missingConfigFile() {
-        userError(run("train", "--config", "does-not-exist.yaml"), "error: config file 'does-not-exist.yaml' does not exist");
+        userError(
+                run("train", "--config", "does-not-exist.yaml"),
+                "error: config file 'does-not-exist.yaml' does not exist");
     }
 
     @Test
@@ -37,7 +39,8 @@ class MainTest {
         userError(run("train", "--config", cfg.toString()), "unknown key 'train.stepz'");
         Files.writeString(cfg, "data: {type: gradnorm-toy}\ntrain: {steps: many}\n");
         userError(run("train", "--config", cfg.toString()), "bad value for 'train.steps'");
-        userError(run("train", "--config", cfg.toString(), "--set", "train.steps=5", "--set", "nonsense"),
+        userError(
+                run("train", "--config", cfg.toString(), "--set", "train.steps=5", "--set", "nonsense"),
                 "--set 'nonsense' must look like key=value");
     }
 
@@ -53,9 +56,12 @@ class MainTest {
     /** mtlj serve refuses bad models and settings before it listens. */
     @Test
     void serveBadInput(@TempDir Path dir) throws Exception {
-        userError(run("serve", "--model", dir.resolve("none").toString()), "model path '" + dir.resolve("none") + "' does not exist");
+        userError(
+                run("serve", "--model", dir.resolve("none").toString()),
+                "model path '" + dir.resolve("none") + "' does not exist");
         userError(run("serve", "--model", "bad name!=" + dir), "model path 'bad name!=" + dir + "' does not exist");
-        userError(run("serve", "--model", dir.toString(), "--max-batch-size", "0"), "max batch size must be >= 1, got 0");
+        userError(
+                run("serve", "--model", dir.toString(), "--max-batch-size", "0"), "max batch size must be >= 1, got 0");
         userError(run("serve", "--model", dir.toString(), "--port", "70000"), "port must be 0..65535, got 70000");
         userError(run("serve", "--model", dir.toString(), "--device", "gpu"), "device 'gpu' is not valid");
         userError(run("serve", "--model", dir.toString()), "no checkpoint at");
@@ -64,8 +70,19 @@ class MainTest {
     /** The sampled-training example runs and its summary reports target vs realised task frequencies. */
     @Test
     void sampledExampleRuns(@TempDir Path dir) throws Exception {
-        Outcome o = run("train", "--config", "examples/sampled.yaml", "--set", "train.steps=40", "--set", "train.eval_every=0",
-                "--set", "device=cpu", "--set", "output=" + dir, "-q");
+        Outcome o = run(
+                "train",
+                "--config",
+                "examples/sampled.yaml",
+                "--set",
+                "train.steps=40",
+                "--set",
+                "train.eval_every=0",
+                "--set",
+                "device=cpu",
+                "--set",
+                "output=" + dir,
+                "-q");
         assertThat(o.code()).as(o.err()).isZero();
         String summary = Files.readString(dir.resolve("sampled/summary.json"));
         assertThat(summary).contains("\"sampling\"").contains("\"target\"").contains("\"realised\"");
@@ -80,15 +97,29 @@ class MainTest {
         for (int i = 0; i < 120; i++) {
             double a = r.nextGaussian();
             double b = r.nextGaussian();
-            csv.append(a).append(',').append(b).append(',').append(i % 4 == 0 ? "" : String.valueOf(2 * a - b)).append(',')
-                    .append(a + b > 0 ? 1 : 0).append('\n');
+            csv.append(a)
+                    .append(',')
+                    .append(b)
+                    .append(',')
+                    .append(i % 4 == 0 ? "" : String.valueOf(2 * a - b))
+                    .append(',')
+                    .append(a + b > 0 ? 1 : 0)
+                    .append('\n');
         }
         Files.writeString(dir.resolve("t.csv"), csv);
         Path cfg = dir.resolve("c.yaml");
-        Files.writeString(cfg, String.join("\n", "name: tab", "device: cpu", "output: " + dir.resolve("runs"),
-                "data: {type: csv, train: " + dir.resolve("t.csv") + ", val: " + dir.resolve("t.csv") + ", test: "
-                        + dir.resolve("t.csv") + ", tasks: {price: {kind: regression}, click: {column: clicked, kind: binary}}}",
-                "train: {steps: 20, batch_size: 16, eval_every: 0}", ""));
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "name: tab",
+                        "device: cpu",
+                        "output: " + dir.resolve("runs"),
+                        "data: {type: csv, train: " + dir.resolve("t.csv") + ", val: " + dir.resolve("t.csv")
+                                + ", test: " + dir.resolve("t.csv")
+                                + ", tasks: {price: {kind: regression}, click: {column: clicked, kind: binary}}}",
+                        "train: {steps: 20, batch_size: 16, eval_every: 0}",
+                        ""));
         Outcome o = run("train", "--config", cfg.toString(), "-q");
         assertThat(o.code()).as(o.err()).isZero();
         Files.writeString(dir.resolve("t.csv"), "a,b,price,clicked\n1,2,3\n");
@@ -98,11 +129,22 @@ class MainTest {
     /** Sampler mistakes are named before training starts. */
     @Test
     void badSamplerSettings(@TempDir Path dir) {
-        String[] base = {"train", "--config", "examples/sampled.yaml", "--set", "train.steps=5", "--set", "device=cpu",
-            "--set", "output=" + dir, "--set"};
+        String[] base = {
+            "train",
+            "--config",
+            "examples/sampled.yaml",
+            "--set",
+            "train.steps=5",
+            "--set",
+            "device=cpu",
+            "--set",
+            "output=" + dir,
+            "--set"
+        };
         userError(run(concat(base, "sampler={type: bogus}")), "sampler.type 'bogus' is not known; allowed: annealed,");
         userError(run(concat(base, "sampler={type: temperature, temperature: 0}")), "sampler.temperature must be > 0");
-        userError(run(concat(base, "sampler={type: fixed, probabilities: {big: 0.5, mid: 0.2, small: 0.2}}")),
+        userError(
+                run(concat(base, "sampler={type: fixed, probabilities: {big: 0.5, mid: 0.2, small: 0.2}}")),
                 "sampler.probabilities sum to 0.8999999999999999; they must sum to 1 (within 1e-6)");
         userError(run(concat(base, "balancer={type: gradnorm}")), "balancer 'gradnorm' needs every task in every step");
         userError(run(concat(base, "data.tasks.small.train=0")), "task 'small' has an empty training set");
@@ -121,7 +163,8 @@ class MainTest {
         Outcome o = run("info");
         assertThat(o.code()).isZero();
         boolean cuda = dev.mtlj.engine.Engine.cudaAvailable();
-        assertThat(o.out()).contains("libtorch:    JavaCPP presets 2.10.0-1.5.13, linux-x86_64 ")
+        assertThat(o.out())
+                .contains("libtorch:    JavaCPP presets 2.10.0-1.5.13, linux-x86_64 ")
                 .contains(cuda ? "cuda:        available, " : "cuda:        not available");
     }
 
@@ -140,22 +183,38 @@ class MainTest {
     void aggregateAppliesAMethodToAJacobian() throws Exception {
         Outcome o = aggregate("{\"jacobian\": [[1, 0], [-1, 0.1]]}", "aggregate", "--method", "mgda");
         assertThat(o.code()).isZero();
-        com.fasterxml.jackson.databind.JsonNode out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.out());
-        assertThat(out.get("weights").get(0).asDouble()).isCloseTo(402.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(out.get("direction").get(1).asDouble()).isCloseTo(40.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
-        Outcome nat = aggregate("{\"jacobian\": [[1, 0], [-1, 0.1]]}", "aggregate", "--method", "mgda", "--scale", "native");
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(nat.out()).get("weights").get(0).asDouble())
+        com.fasterxml.jackson.databind.JsonNode out =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.out());
+        assertThat(out.get("weights").get(0).asDouble())
+                .isCloseTo(402.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(out.get("direction").get(1).asDouble())
+                .isCloseTo(40.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
+        Outcome nat =
+                aggregate("{\"jacobian\": [[1, 0], [-1, 0.1]]}", "aggregate", "--method", "mgda", "--scale", "native");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(nat.out())
+                        .get("weights")
+                        .get(0)
+                        .asDouble())
                 .isCloseTo(201.0 / 401, org.assertj.core.api.Assertions.within(1e-12));
     }
 
     @Test
     void aggregateRejectsBadInput() {
         userError(aggregate("[1, 2", "aggregate", "--method", "mgda"), "stdin is not valid JSON");
-        userError(aggregate("{\"jacobian\": [[1, 0], [2]]}", "aggregate", "--method", "mgda"), "\"jacobian[1]\" must be a list of 2 numbers");
+        userError(
+                aggregate("{\"jacobian\": [[1, 0], [2]]}", "aggregate", "--method", "mgda"),
+                "\"jacobian[1]\" must be a list of 2 numbers");
         userError(aggregate("{\"jacobian\": [[1, \"x\"]]}", "aggregate", "--method", "mgda"), "is not a number");
-        userError(aggregate("{\"jacobian\": [[1, 0], [0, 1]]}", "aggregate", "--method", "uw"), "method 'uw' needs \"losses\"");
-        userError(aggregate("{\"jacobian\": [[1, 0], [0, 1]], \"grads\": 1}", "aggregate", "--method", "mgda"), "unknown input key 'grads'");
-        userError(aggregate("{\"jacobian\": [[1, 0], [0, 1]]}", "aggregate", "--method", "mdga"), "balancer.type 'mdga' is not known");
+        userError(
+                aggregate("{\"jacobian\": [[1, 0], [0, 1]]}", "aggregate", "--method", "uw"),
+                "method 'uw' needs \"losses\"");
+        userError(
+                aggregate("{\"jacobian\": [[1, 0], [0, 1]], \"grads\": 1}", "aggregate", "--method", "mgda"),
+                "unknown input key 'grads'");
+        userError(
+                aggregate("{\"jacobian\": [[1, 0], [0, 1]]}", "aggregate", "--method", "mdga"),
+                "balancer.type 'mdga' is not known");
     }
 
     @Test
@@ -171,12 +230,18 @@ class MainTest {
     @Test
     void trainThenEvalATinyRun(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("tiny.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "name: tiny", "device: cpu", "output: " + dir.resolve("runs"),
-                "data: {type: gradnorm-toy, sigmas: [1, 10], input_dim: 8, output_dim: 4, classes: 3, train: 64, val: 32, test: 32}",
-                "model: {backbone: {type: mlp, hidden: [8]}}",
-                "train: {steps: 6, batch_size: 16, log_every: 2, eval_every: 3, checkpoint_every: 3,",
-                "        early_stopping: {metric: cls.accuracy, patience: 5}}", ""));
+        Files.writeString(
+                cfg,
+                String.join(
+                        "\n",
+                        "name: tiny",
+                        "device: cpu",
+                        "output: " + dir.resolve("runs"),
+                        "data: {type: gradnorm-toy, sigmas: [1, 10], input_dim: 8, output_dim: 4, classes: 3, train: 64, val: 32, test: 32}",
+                        "model: {backbone: {type: mlp, hidden: [8]}}",
+                        "train: {steps: 6, batch_size: 16, log_every: 2, eval_every: 3, checkpoint_every: 3,",
+                        "        early_stopping: {metric: cls.accuracy, patience: 5}}",
+                        ""));
         Outcome t = run("train", "--config", cfg.toString(), "--quiet");
         assertThat(t.code()).isZero();
         Path runDir = dir.resolve("runs/tiny");
@@ -186,7 +251,15 @@ class MainTest {
         // 3 training records (steps 1, 3, 5), 2 validation records, 1 test record
         assertThat(metrics.lines()).hasSize(6);
         assertThat(metrics.lines().findFirst().orElseThrow())
-                .contains("\"step\":1", "\"split\":\"train\"", "\"scale\":\"canonical\"", "\"kappa\":1.0", "\"y1\":{\"loss\":", "\"weight\":1.0", "\"r2\":", "\"accuracy\":");
+                .contains(
+                        "\"step\":1",
+                        "\"split\":\"train\"",
+                        "\"scale\":\"canonical\"",
+                        "\"kappa\":1.0",
+                        "\"y1\":{\"loss\":",
+                        "\"weight\":1.0",
+                        "\"r2\":",
+                        "\"accuracy\":");
         assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 6");
         Outcome e = run("eval", "--checkpoint", runDir.toString(), "--split", "val", "--quiet");
         assertThat(e.code()).isZero();

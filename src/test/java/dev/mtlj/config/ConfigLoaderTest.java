@@ -17,7 +17,9 @@ class ConfigLoaderTest {
     }
 
     private static void fails(String yaml, String expected, String... sets) {
-        assertThatThrownBy(() -> parse(yaml, sets)).isInstanceOf(UserInputException.class).hasMessageContaining(expected);
+        assertThatThrownBy(() -> parse(yaml, sets))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining(expected);
     }
 
     @Test
@@ -34,8 +36,12 @@ class ConfigLoaderTest {
     void mmoeArchitecture() {
         RunConfig c = parse(BASE + "model: {architecture: {type: mmoe, experts: 3}}\n");
         assertThat(c.model().architecture()).isEqualTo(new dev.mtlj.model.MmoeSpec(3, false));
-        fails(BASE + "model: {architecture: {type: mmoe, experts: 0}}\n", "model.architecture.experts must be in [1, 1024], got 0");
-        fails(BASE + "model: {architecture: {type: moe}}\n", "model.architecture.type 'moe' in test.yaml is not valid; allowed: hps, mmoe, cgc, ple, cross-stitch, mtan");
+        fails(
+                BASE + "model: {architecture: {type: mmoe, experts: 0}}\n",
+                "model.architecture.experts must be in [1, 1024], got 0");
+        fails(
+                BASE + "model: {architecture: {type: moe}}\n",
+                "model.architecture.type 'moe' in test.yaml is not valid; allowed: hps, mmoe, cgc, ple, cross-stitch, mtan");
     }
 
     @Test
@@ -53,16 +59,24 @@ class ConfigLoaderTest {
 
     @Test
     void wrongTypeNamesKeyExpectedTypeAndValue() {
-        fails(BASE + "train: {steps: ten}\n", "bad value for 'train.steps' in test.yaml: expected an integer, got 'ten'");
+        fails(
+                BASE + "train: {steps: ten}\n",
+                "bad value for 'train.steps' in test.yaml: expected an integer, got 'ten'");
         fails(BASE + "train: {steps: 1.5}\n", "bad value for 'train.steps'");
-        fails(BASE + "train: {optimizer: {lr: fast}}\n", "bad value for 'train.optimizer.lr' in test.yaml: expected a number");
+        fails(
+                BASE + "train: {optimizer: {lr: fast}}\n",
+                "bad value for 'train.optimizer.lr' in test.yaml: expected a number");
     }
 
     @Test
     void badValuesNameTheFieldAndTheAllowedRange() {
-        fails(BASE + "train: {optimizer: {type: rmsprop}}\n", "train.optimizer.type 'rmsprop' is not valid; allowed: sgd, adam, adamw");
+        fails(
+                BASE + "train: {optimizer: {type: rmsprop}}\n",
+                "train.optimizer.type 'rmsprop' is not valid; allowed: sgd, adam, adamw");
         fails(BASE + "train: {optimizer: {lr: -1}}\n", "train.optimizer.lr must be > 0");
-        fails(BASE + "model: {backbone: {type: transformer}}\n", "model.backbone.type 'transformer' in test.yaml is not valid; allowed: mlp, cnn, resnet");
+        fails(
+                BASE + "model: {backbone: {type: transformer}}\n",
+                "model.backbone.type 'transformer' in test.yaml is not valid; allowed: mlp, cnn, resnet");
         fails(BASE + "device: gpu7\n", "device 'gpu7' is not valid; allowed: auto, cpu, cuda, cuda:N");
         fails("data: {type: gradnorm-toy, sigmas: [1, -2]}\n", "every sigma must be > 0");
         fails("seed: 1\n", "data is required");
@@ -79,6 +93,7 @@ class ConfigLoaderTest {
     @Test
     void missingFile() {
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("no/such/config.yaml"), List.of()))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("config file 'no/such/config.yaml' does not exist");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("config file 'no/such/config.yaml' does not exist");
     }
 }

@@ -45,7 +45,10 @@ class CsvTableTest {
         fails(dir, header + "1,2,1,0\n1,2,1\n", "line 3: 3 fields, the header has 4");
         fails(dir, header + "1,2,1,0\nabc,2,1,0\n", "line 3, column 'x1': 'abc' is not a number");
         fails(dir, header + ",2,1,0\n", "line 2, column 'x1': empty feature value");
-        fails(dir, header + "1,2,1,3\n", "line 2, column 'category': class label 3 is not an integer in [0, 3) for task 'cat'");
+        fails(
+                dir,
+                header + "1,2,1,3\n",
+                "line 2, column 'category': class label 3 is not an integer in [0, 3) for task 'cat'");
         fails(dir, header + "1,2,0.5,1\n", "line 2, column 'clicked': binary label 0.5 is not 0 or 1 for task 'click'");
         fails(dir, header + "1,NaN,1,1\n", "line 2, column 'price': 'NaN' is not finite");
         fails(dir, "x1,price,category\n1,2,0\n", "has no column 'clicked' (label column of task 'click')");
@@ -54,7 +57,9 @@ class CsvTableTest {
 
     private static void fails(Path dir, String content, String message) throws Exception {
         Path f = Files.writeString(dir.resolve("bad.csv"), content);
-        assertThatThrownBy(() -> CsvTable.read(f, ',', null, LABELS)).isInstanceOf(UserInputException.class)
-                .hasMessageStartingWith("CSV file '" + f + "'").hasMessageContaining(message);
+        assertThatThrownBy(() -> CsvTable.read(f, ',', null, LABELS))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageStartingWith("CSV file '" + f + "'")
+                .hasMessageContaining(message);
     }
 }

@@ -46,7 +46,13 @@ class IdxFileTest {
     @Test
     void readsFloats(@TempDir Path dir) throws Exception {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 + 8);
-        b.put((byte) 0).put((byte) 0).put((byte) 0x0D).put((byte) 1).putInt(2).putFloat(1.5f).putFloat(-2.25f);
+        b.put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0x0D)
+                .put((byte) 1)
+                .putInt(2)
+                .putFloat(1.5f)
+                .putFloat(-2.25f);
         assertThat(IdxFile.read(write(dir, "f", b.array(), false)).values()).containsExactly(1.5f, -2.25f);
     }
 
@@ -56,22 +62,27 @@ class IdxFileTest {
         byte[] magic = good.clone();
         magic[1] = 8;
         Path m = write(dir, "magic", magic, false);
-        assertThatThrownBy(() -> IdxFile.read(m)).isInstanceOf(UserInputException.class)
-                .hasMessage("IDX file '" + m + "' at byte 0: bad magic number: the first two bytes are 0, 8 (an IDX file starts"
+        assertThatThrownBy(() -> IdxFile.read(m))
+                .isInstanceOf(UserInputException.class)
+                .hasMessage("IDX file '" + m
+                        + "' at byte 0: bad magic number: the first two bytes are 0, 8 (an IDX file starts"
                         + " with 0, 0)");
         byte[] type = good.clone();
         type[2] = 0x0B;
         Path t = write(dir, "type", type, false);
-        assertThatThrownBy(() -> IdxFile.read(t)).hasMessage("IDX file '" + t + "' at byte 2: unsupported type code 0x0B"
-                + " (supported: 0x08 ubyte, 0x09 byte, 0x0C int32, 0x0D float32)");
+        assertThatThrownBy(() -> IdxFile.read(t))
+                .hasMessage("IDX file '" + t + "' at byte 2: unsupported type code 0x0B"
+                        + " (supported: 0x08 ubyte, 0x09 byte, 0x0C int32, 0x0D float32)");
         Path cut = write(dir, "cut.gz", Arrays.copyOf(good, good.length - 2), true);
-        assertThatThrownBy(() -> IdxFile.read(cut)).hasMessage("IDX file '" + cut + "' at byte 16: is truncated: the data ends"
-                + " at byte 16 (of the uncompressed content) before the values its header announces");
+        assertThatThrownBy(() -> IdxFile.read(cut))
+                .hasMessage("IDX file '" + cut + "' at byte 16: is truncated: the data ends"
+                        + " at byte 16 (of the uncompressed content) before the values its header announces");
         byte[] longer = Arrays.copyOf(good, good.length + 1);
         Path extra = write(dir, "extra", longer, false);
-        assertThatThrownBy(() -> IdxFile.read(extra)).hasMessage("IDX file '" + extra + "' at byte 18: has bytes after the 6"
-                + " values its header announces [2, 3]");
-        assertThatThrownBy(() -> IdxFile.read(dir.resolve("none"))).hasMessage("IDX file '" + dir.resolve("none")
-                + "' does not exist or is not a file");
+        assertThatThrownBy(() -> IdxFile.read(extra))
+                .hasMessage("IDX file '" + extra + "' at byte 18: has bytes after the 6"
+                        + " values its header announces [2, 3]");
+        assertThatThrownBy(() -> IdxFile.read(dir.resolve("none")))
+                .hasMessage("IDX file '" + dir.resolve("none") + "' does not exist or is not a file");
     }
 }

@@ -60,7 +60,9 @@ class MmoeSyntheticTest {
             }
             assertThat(pearson(l1, l2)).as("linear parts, p = %s", p).isCloseTo(p, within(0.03));
             DataSplits d = MmoeSynthetic.generate(100, p, n, 10, 10, 11);
-            double labels = pearson(d.train().labels().get("y1").values(), d.train().labels().get("y2").values());
+            double labels = pearson(
+                    d.train().labels().get("y1").values(),
+                    d.train().labels().get("y2").values());
             if (p == 1.0) {
                 assertThat(labels).isGreaterThan(0.9999);
             }

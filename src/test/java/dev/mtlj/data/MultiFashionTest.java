@@ -55,9 +55,11 @@ class MultiFashionTest {
         }
         DataSplits again = MultiFashion.load(dir, null, 40, 10, 8, 5);
         assertThat(again.train().features()).containsExactly(a.train().features());
-        assertThat(again.test().labels().get("right").values()).containsExactly(a.test().labels().get("right").values());
+        assertThat(again.test().labels().get("right").values())
+                .containsExactly(a.test().labels().get("right").values());
         DataSplits other = MultiFashion.load(dir, null, 40, 10, 8, 6);
-        assertThat(other.train().labels().get("left").values()).isNotEqualTo(a.train().labels().get("left").values());
+        assertThat(other.train().labels().get("left").values())
+                .isNotEqualTo(a.train().labels().get("left").values());
     }
 
     /** The first load builds and caches; the second reads the cache and gets the same values. */
@@ -72,17 +74,21 @@ class MultiFashionTest {
         }
         DataSplits read = MultiFashion.load(dir.resolve("gone"), cache, 20, 5, 6, 9); // the source is not touched again
         assertThat(read.train().features()).containsExactly(built.train().features());
-        assertThat(read.val().labels().get("left").values()).containsExactly(built.val().labels().get("left").values());
-        assertThat(read.test().labels().get("right").values()).containsExactly(built.test().labels().get("right").values());
+        assertThat(read.val().labels().get("left").values())
+                .containsExactly(built.val().labels().get("left").values());
+        assertThat(read.test().labels().get("right").values())
+                .containsExactly(built.test().labels().get("right").values());
     }
 
     @Test
     void missingDataSaysHowToInstallIt(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> MultiFashion.load(dir, null, 5, 5, 5, 1)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> MultiFashion.load(dir, null, 5, 5, 5, 1))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("install the data with: sudo apt-get install dataset-fashion-mnist");
         miniFashionMnist(dir, "train", 4, 0);
         write(dir.resolve("train-labels-idx1-ubyte.gz"), new int[] {4}, new byte[] {1, 2, 12, 3});
-        assertThatThrownBy(() -> FashionMnist.load(dir, true)).hasMessage("IDX file '" + dir.resolve("train-labels-idx1-ubyte.gz")
-                + "' at byte 10: label 12 out of range (Fashion-MNIST has classes 0 to 9)");
+        assertThatThrownBy(() -> FashionMnist.load(dir, true))
+                .hasMessage("IDX file '" + dir.resolve("train-labels-idx1-ubyte.gz")
+                        + "' at byte 10: label 12 out of range (Fashion-MNIST has classes 0 to 9)");
     }
 }

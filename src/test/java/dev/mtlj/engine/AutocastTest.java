@@ -18,7 +18,8 @@ class AutocastTest {
     void bf16RegionCastsProductsAndRestores() {
         Device device = TestDevice.get();
         torch.DeviceType type = device.is_cuda() ? torch.DeviceType.CUDA : torch.DeviceType.CPU;
-        try (PointerScope scope = new PointerScope(); LinearImpl lin = new LinearImpl(4, 3)) {
+        try (PointerScope scope = new PointerScope();
+                LinearImpl lin = new LinearImpl(4, 3)) {
             lin.to(device, torch.ScalarType.Float, false);
             Tensor x = torch.randn(2, 4).to(device, torch.ScalarType.Float);
             try (Autocast outer = Autocast.enter(Precision.BF16, device)) {
@@ -26,9 +27,13 @@ class AutocastTest {
                 try (Autocast inner = Autocast.enter(Precision.BF16, device)) {
                     assertThat(torch.is_autocast_enabled(type)).isTrue();
                 }
-                assertThat(torch.is_autocast_enabled(type)).as("still inside the outer region").isTrue();
+                assertThat(torch.is_autocast_enabled(type))
+                        .as("still inside the outer region")
+                        .isTrue();
                 // losses are float32 under autocast's policy
-                assertThat(torch.mse_loss(lin.forward(x), torch.zeros(2, 3).to(device, torch.ScalarType.Float)).scalar_type().intern())
+                assertThat(torch.mse_loss(lin.forward(x), torch.zeros(2, 3).to(device, torch.ScalarType.Float))
+                                .scalar_type()
+                                .intern())
                         .isEqualTo(torch.ScalarType.Float);
             }
             assertThat(torch.is_autocast_enabled(type)).isFalse();
@@ -43,7 +48,8 @@ class AutocastTest {
     void precisionNamesAreChecked() {
         assertThat(Precision.parse(" BF16 ")).isEqualTo(Precision.BF16);
         assertThat(Precision.BF16.toString()).isEqualTo("bf16");
-        assertThatThrownBy(() -> Precision.parse("fp16")).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Precision.parse("fp16"))
+                .isInstanceOf(UserInputException.class)
                 .hasMessage("precision 'fp16' is not valid; allowed: fp32, bf16");
     }
 }

@@ -1,6 +1,5 @@
 package dev.mtlj.model;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -9,15 +8,16 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.task.TaskKind;
 import dev.mtlj.task.TaskSpec;
+import dev.mtlj.testing.TestDevice;
 import dev.mtlj.testing.TinyProblem;
 import dev.mtlj.train.OptimizerSpec;
 import dev.mtlj.train.TrainSpec;
 import dev.mtlj.train.Trainer;
-import dev.mtlj.testing.TestDevice;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
@@ -29,8 +29,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class MmoeTest {
-    private static final List<TaskSpec> TASKS = List.of(TaskSpec.of("a", TaskKind.CLASSIFICATION, 5),
-            TaskSpec.of("b", TaskKind.BINARY, 1), TaskSpec.of("c", TaskKind.REGRESSION, 3));
+    private static final List<TaskSpec> TASKS = List.of(
+            TaskSpec.of("a", TaskKind.CLASSIFICATION, 5),
+            TaskSpec.of("b", TaskKind.BINARY, 1),
+            TaskSpec.of("c", TaskKind.REGRESSION, 3));
 
     private static ModelSpec mmoe(int experts) {
         return new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(experts, false), null, null);
@@ -38,7 +40,8 @@ class MmoeTest {
 
     @Test
     void shapesGatesAndParameterCount() {
-        try (MultiTaskModel m = MultiTaskModel.build(mmoe(3), new long[] {10}, TASKS); PointerScope s = new PointerScope()) {
+        try (MultiTaskModel m = MultiTaskModel.build(mmoe(3), new long[] {10}, TASKS);
+                PointerScope s = new PointerScope()) {
             Tensor x = torch.randn(7, 10);
             Mmoe arch = (Mmoe) m.network().sharing();
             assertThat(arch.encode(x).shape()).containsExactly(7, 3, 8);
@@ -66,9 +69,9 @@ class MmoeTest {
     void oneExpertIsHardSharing() {
         ModelSpec hps = new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null);
         try (MultiTaskModel a = MultiTaskModel.build(hps, new long[] {10}, TASKS);
-             MultiTaskModel b = MultiTaskModel.build(mmoe(1), new long[] {10}, TASKS);
-             PointerScope s = new PointerScope();
-             NoGradGuard g = new NoGradGuard()) {
+                MultiTaskModel b = MultiTaskModel.build(mmoe(1), new long[] {10}, TASKS);
+                PointerScope s = new PointerScope();
+                NoGradGuard g = new NoGradGuard()) {
             StringTensorDict from = a.network().named_parameters();
             StringTensorDict to = b.network().named_parameters();
             Map<String, Tensor> target = new java.util.HashMap<>();
@@ -94,15 +97,30 @@ class MmoeTest {
         Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(6, 128, 16, 16, 2);
         Engine.seed(2);
-        try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(2, true), null, null),
-                new long[] {6}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.create("pcgrad", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2))).spec(TrainSpec.defaults().withSteps(20L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(2).build();
-             PointerScope s = new PointerScope()) {
+        try (MultiTaskModel m = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(2, true), null, null),
+                        new long[] {6},
+                        data.tasks());
+                DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(
+                                m, Balancers.create("pcgrad", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)))
+                        .spec(TrainSpec.defaults()
+                                .withSteps(20L)
+                                .withBatchSize(16)
+                                .withEvalBatchSize(16)
+                                .withOptimizer(OptimizerSpec.adam(1e-2))
+                                .withLogEvery(100L)
+                                .withEvalEvery(0L)
+                                .withCheckpointEvery(0L))
+                        .seed(2)
+                        .build();
+                PointerScope s = new PointerScope()) {
             TestDevice.on(m);
-            double[] before = Tensors.toDoubles(m.network().sharing().taskParameters(0).get(0));
+            double[] before =
+                    Tensors.toDoubles(m.network().sharing().taskParameters(0).get(0));
             t.fit(train, null, List.of());
-            double[] after = Tensors.toDoubles(m.network().sharing().taskParameters(0).get(0));
+            double[] after =
+                    Tensors.toDoubles(m.network().sharing().taskParameters(0).get(0));
             assertThat(after).isNotEqualTo(before);
         }
     }
@@ -112,27 +130,33 @@ class MmoeTest {
     void evaluationReportsMeanGates() {
         Device device = TestDevice.get();
         DataSplits data = TinyProblem.generate(6, 64, 40, 16, 4);
-        try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(3, false), null, null),
-                new long[] {6}, data.tasks());
-             MultiTaskModel hps = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
-                     new long[] {6}, data.tasks());
-             DeviceData val = new DeviceData(data.val(), data.tasks(), TestDevice.spec(), DType.FLOAT32)) {
+        try (MultiTaskModel m = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(8), 0.0), new MmoeSpec(3, false), null, null),
+                        new long[] {6},
+                        data.tasks());
+                MultiTaskModel hps = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null), new long[] {6}, data.tasks());
+                DeviceData val = new DeviceData(data.val(), data.tasks(), TestDevice.spec(), DType.FLOAT32)) {
             TestDevice.on(m);
             TestDevice.on(hps);
-            dev.mtlj.train.Report r = dev.mtlj.train.Evaluator.evaluate(m, val, 16, new double[] {1, 1, 1}, 0, "val", 0);
+            dev.mtlj.train.Report r =
+                    dev.mtlj.train.Evaluator.evaluate(m, val, 16, new double[] {1, 1, 1}, 0, "val", 0);
             assertThat(r.gates().keySet()).containsExactly("reg", "bin", "cls");
             for (double[] mean : r.gates().values()) {
                 assertThat(mean).hasSize(3);
                 assertThat(mean[0] + mean[1] + mean[2]).isCloseTo(1.0, within(1e-6));
             }
-            assertThat(dev.mtlj.train.Evaluator.evaluate(hps, val, 16, new double[] {1, 1, 1}, 0, "val", 0).gates()).isEmpty();
+            assertThat(dev.mtlj.train.Evaluator.evaluate(hps, val, 16, new double[] {1, 1, 1}, 0, "val", 0)
+                            .gates())
+                    .isEmpty();
         }
     }
 
     @Test
     void gradNormNeedsASingleLastSharedLayer() {
         try (MultiTaskModel m = MultiTaskModel.build(mmoe(3), new long[] {10}, TASKS)) {
-            assertThatThrownBy(() -> m.network().sharing().lastSharedWeight()).isInstanceOf(UserInputException.class)
+            assertThatThrownBy(() -> m.network().sharing().lastSharedWeight())
+                    .isInstanceOf(UserInputException.class)
                     .hasMessageContaining("mmoe architecture has 3 experts and no single last shared layer");
         }
     }

@@ -1,6 +1,5 @@
 package dev.mtlj.model;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,15 +9,16 @@ import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.MultiTaskData;
 import dev.mtlj.data.TaskLabels;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.random.Rng;
 import dev.mtlj.task.TaskKind;
 import dev.mtlj.task.TaskSpec;
+import dev.mtlj.testing.TestDevice;
 import dev.mtlj.train.OptimizerSpec;
 import dev.mtlj.train.TrainSpec;
 import dev.mtlj.train.Trainer;
-import dev.mtlj.testing.TestDevice;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class MtanTest {
-    private static final List<TaskSpec> TWO = List.of(TaskSpec.of("a", TaskKind.REGRESSION, 2), TaskSpec.of("b", TaskKind.BINARY, 1));
-    private static final ModelSpec SPEC = new ModelSpec(new CnnSpec(List.of(2, 3), 3, true, null, null), new MtanSpec(), null, null);
+    private static final List<TaskSpec> TWO =
+            List.of(TaskSpec.of("a", TaskKind.REGRESSION, 2), TaskSpec.of("b", TaskKind.BINARY, 1));
+    private static final ModelSpec SPEC =
+            new ModelSpec(new CnnSpec(List.of(2, 3), 3, true, null, null), new MtanSpec(), null, null);
 
     /**
      * Input [1, 8, 8], blocks of 2 and 3 channels (convs with bias, BN γ/β). Shared: block 0 u 1·2·9+2 + 4 = 24 and
@@ -40,7 +42,8 @@ class MtanTest {
      */
     @Test
     void shapesAndParameterCounts() {
-        try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO); PointerScope s = new PointerScope()) {
+        try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO);
+                PointerScope s = new PointerScope()) {
             List<Tensor> outs = m.network().forward(torch.randn(3, 1, 8, 8));
             assertThat(outs.get(0).shape()).containsExactly(3, 2);
             assertThat(outs.get(1).shape()).containsExactly(3, 1);
@@ -52,12 +55,18 @@ class MtanTest {
 
     @Test
     void needsSpatialFeatureMapsAndRefusesRepresentationGradients() {
-        assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(4), 0.0), new MtanSpec(), null, null),
-                new long[] {6}, TWO)).isInstanceOf(UserInputException.class)
-                .hasMessageContaining("the mtan architecture needs spatial feature maps, which the mlp backbone does not give");
+        assertThatThrownBy(() -> MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(4), 0.0), new MtanSpec(), null, null), new long[] {6}, TWO))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining(
+                        "the mtan architecture needs spatial feature maps, which the mlp backbone does not give");
         Device device = TestDevice.get();
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO)) {
-            assertThatThrownBy(() -> Trainer.builder(m, Balancers.create("mgda-ub", Map.of(), BalancerContext.of(2, 0))).spec(TrainSpec.defaults()).seed(0).build()).isInstanceOf(UserInputException.class)
+            assertThatThrownBy(() -> Trainer.builder(m, Balancers.create("mgda-ub", Map.of(), BalancerContext.of(2, 0)))
+                            .spec(TrainSpec.defaults())
+                            .seed(0)
+                            .build())
+                    .isInstanceOf(UserInputException.class)
                     .hasMessageContaining("'mgda-ub' differentiates w.r.t. the shared representation");
         }
     }
@@ -84,13 +93,25 @@ class MtanTest {
         MultiTaskData data = new MultiTaskData(x, new int[] {1, 8, 8}, labels);
         Engine.seed(3);
         try (MultiTaskModel m = MultiTaskModel.build(SPEC, new long[] {1, 8, 8}, TWO);
-             DeviceData train = new DeviceData(data, TWO, TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.create("pcgrad", Map.of(), BalancerContext.of(2, 3))).spec(TrainSpec.defaults().withSteps(10L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(3).build();
-             PointerScope s = new PointerScope()) {
+                DeviceData train = new DeviceData(data, TWO, TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(m, Balancers.create("pcgrad", Map.of(), BalancerContext.of(2, 3)))
+                        .spec(TrainSpec.defaults()
+                                .withSteps(10L)
+                                .withBatchSize(16)
+                                .withEvalBatchSize(16)
+                                .withOptimizer(OptimizerSpec.adam(1e-2))
+                                .withLogEvery(100L)
+                                .withEvalEvery(0L)
+                                .withCheckpointEvery(0L))
+                        .seed(3)
+                        .build();
+                PointerScope s = new PointerScope()) {
             TestDevice.on(m);
-            double[] before = Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0));
+            double[] before =
+                    Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0));
             t.fit(train, null, List.of());
-            assertThat(Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0))).isNotEqualTo(before);
+            assertThat(Tensors.toDoubles(m.network().sharing().taskParameters(1).get(0)))
+                    .isNotEqualTo(before);
         }
     }
 }

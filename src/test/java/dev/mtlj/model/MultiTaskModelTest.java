@@ -14,15 +14,17 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class MultiTaskModelTest {
-    private static final List<TaskSpec> TASKS = List.of(TaskSpec.of("a", TaskKind.CLASSIFICATION, 5),
-            TaskSpec.of("b", TaskKind.BINARY, 1), TaskSpec.of("c", TaskKind.REGRESSION, 3));
+    private static final List<TaskSpec> TASKS = List.of(
+            TaskSpec.of("a", TaskKind.CLASSIFICATION, 5),
+            TaskSpec.of("b", TaskKind.BINARY, 1),
+            TaskSpec.of("c", TaskKind.REGRESSION, 3));
 
     @Test
     void mlpOutputShapesPerHeadAndParameterCounts() {
-        ModelSpec spec = new ModelSpec(new MlpSpec(List.of(16, 8), 0.1), null, null,
-                Map.of("a", new HeadSpec(List.of(4), 0.0)));
+        ModelSpec spec =
+                new ModelSpec(new MlpSpec(List.of(16, 8), 0.1), null, null, Map.of("a", new HeadSpec(List.of(4), 0.0)));
         try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {10}, TASKS);
-             PointerScope s = new PointerScope()) {
+                PointerScope s = new PointerScope()) {
             List<Tensor> outs = m.network().forward(torch.randn(7, 10));
             assertThat(outs.get(0).shape()).containsExactly(7, 5);
             assertThat(outs.get(1).shape()).containsExactly(7, 1);
@@ -38,7 +40,7 @@ class MultiTaskModelTest {
     void cnnBackboneOnImages() {
         ModelSpec spec = new ModelSpec(new CnnSpec(List.of(4, 8), 3, true, List.of(12), 0.0), null, null, null);
         try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {1, 12, 12}, TASKS);
-             PointerScope s = new PointerScope()) {
+                PointerScope s = new PointerScope()) {
             List<Tensor> outs = m.network().forward(torch.randn(2, 1, 12, 12));
             assertThat(outs.get(0).shape()).containsExactly(2, 5);
             assertThat(m.network().sharing().taskFeatureShape(0)).containsExactly(12);
@@ -57,7 +59,7 @@ class MultiTaskModelTest {
     void resnetBackbone() {
         ModelSpec spec = new ModelSpec(new ResNetSpec(List.of(4, 8), 1, null, null), null, null, null);
         try (MultiTaskModel m = MultiTaskModel.build(spec, new long[] {3, 8, 8}, TASKS);
-             PointerScope s = new PointerScope()) {
+                PointerScope s = new PointerScope()) {
             assertThat(m.network().sharing().taskFeatureShape(0)).containsExactly(8);
             List<Tensor> outs = m.network().forward(torch.randn(2, 3, 8, 8));
             assertThat(outs.get(0).shape()).containsExactly(2, 5);
@@ -67,37 +69,52 @@ class MultiTaskModelTest {
             assertThat(m.network().sharing().lastSharedWeight().shape()).containsExactly(8, 8, 3, 3);
             // one optimisation step through the residual graph changes the stem
             double before = m.network().parameters().get(0).sum().item_double();
-            org.bytedeco.pytorch.SGD sgd = new org.bytedeco.pytorch.SGD(m.network().parameters(), new org.bytedeco.pytorch.SGDOptions(0.1));
-            m.network().forward(torch.randn(4, 3, 8, 8)).get(2).pow(new org.bytedeco.pytorch.Scalar(2)).mean().backward();
+            org.bytedeco.pytorch.SGD sgd =
+                    new org.bytedeco.pytorch.SGD(m.network().parameters(), new org.bytedeco.pytorch.SGDOptions(0.1));
+            m.network()
+                    .forward(torch.randn(4, 3, 8, 8))
+                    .get(2)
+                    .pow(new org.bytedeco.pytorch.Scalar(2))
+                    .mean()
+                    .backward();
             sgd.step();
             assertThat(m.network().parameters().get(0).sum().item_double()).isNotEqualTo(before);
         }
-        assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new ResNetSpec(List.of(4, 8, 16, 32, 64), 1, null, null),
-                null, null, null), new long[] {1, 8, 8}, TASKS)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> MultiTaskModel.build(
+                        new ModelSpec(new ResNetSpec(List.of(4, 8, 16, 32, 64), 1, null, null), null, null, null),
+                        new long[] {1, 8, 8},
+                        TASKS))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("5 stages halve 8x8 images below 1x1");
     }
 
     @Test
     void freezingTheBackboneLeavesItOutOfTheTrainableSet() {
-        try (MultiTaskModel m = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(6), 0.0), null, null, null),
-                new long[] {3}, TASKS); PointerScope s = new PointerScope()) {
+        try (MultiTaskModel m = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(6), 0.0), null, null, null), new long[] {3}, TASKS);
+                PointerScope s = new PointerScope()) {
             long all = m.network().trainableParameters().size();
             m.setFrozen("backbone", true);
             assertThat(m.network().trainableParameters().size()).isEqualTo(all - 2);
             m.setFrozen("head:b", true);
             assertThat(m.network().trainableParameters().size()).isEqualTo(all - 4);
-            assertThatThrownBy(() -> m.setFrozen("head:zzz", true)).isInstanceOf(UserInputException.class)
+            assertThatThrownBy(() -> m.setFrozen("head:zzz", true))
+                    .isInstanceOf(UserInputException.class)
                     .hasMessageContaining("cannot freeze 'head:zzz'");
         }
     }
 
     @Test
     void badShapesAndNamesAreClearErrors() {
-        assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(new CnnSpec(null, null, null, null, null), null, null, null),
-                new long[] {250}, TASKS)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> MultiTaskModel.build(
+                        new ModelSpec(new CnnSpec(null, null, null, null, null), null, null, null),
+                        new long[] {250},
+                        TASKS))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("cnn backbone needs image examples of shape [C, H, W]; the data has [250]");
-        assertThatThrownBy(() -> MultiTaskModel.build(new ModelSpec(null, null, null, Map.of("nope", HeadSpec.linear())),
-                new long[] {4}, TASKS)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> MultiTaskModel.build(
+                        new ModelSpec(null, null, null, Map.of("nope", HeadSpec.linear())), new long[] {4}, TASKS))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("model.heads names 'nope', which is not a task");
     }
 
@@ -105,6 +122,8 @@ class MultiTaskModelTest {
     void useAfterCloseIsAClearError() {
         MultiTaskModel m = MultiTaskModel.build(ModelSpec.defaults(), new long[] {4}, TASKS);
         m.close();
-        assertThatThrownBy(m::parameterCount).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(m::parameterCount)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 }

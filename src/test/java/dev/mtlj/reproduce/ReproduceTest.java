@@ -15,7 +15,10 @@ class ReproduceTest {
     void quickUwToyIsDeterministicAndCharted(@TempDir Path dir) throws Exception {
         Path a = Reproduce.run("uw-toy", dir.resolve("a"), true, 3);
         Path b = Reproduce.run("uw-toy", dir.resolve("b"), true, 3);
-        assertThat(Files.readString(a)).isEqualTo(Files.readString(b)).contains("| ours |").contains("Gal's notebook");
+        assertThat(Files.readString(a))
+                .isEqualTo(Files.readString(b))
+                .contains("| ours |")
+                .contains("Gal's notebook");
         for (String f : new String[] {"sigma.png", "sigma.svg", "losses-uw.png", "losses-uw.svg"}) {
             assertThat(a.getParent().resolve(f)).isNotEmptyFile();
         }
@@ -24,7 +27,9 @@ class ReproduceTest {
 
     @Test
     void unknownNameIsRefused(@TempDir Path dir) {
-        assertThatThrownBy(() -> Reproduce.run("mnist", dir, true, 1)).isInstanceOf(UserInputException.class)
-                .hasMessage("reproduction 'mnist' is not known; allowed: gradnorm-toy, uw-toy, mmoe-synthetic, multi-fashion");
+        assertThatThrownBy(() -> Reproduce.run("mnist", dir, true, 1))
+                .isInstanceOf(UserInputException.class)
+                .hasMessage(
+                        "reproduction 'mnist' is not known; allowed: gradnorm-toy, uw-toy, mmoe-synthetic, multi-fashion");
     }
 }

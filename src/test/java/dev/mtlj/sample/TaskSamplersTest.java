@@ -17,7 +17,9 @@ class TaskSamplersTest {
 
     private static void close(double[] actual, double tol, double... expected) {
         for (int i = 0; i < expected.length; i++) {
-            assertThat(actual[i]).as("element %d of %s", i, java.util.Arrays.toString(actual)).isCloseTo(expected[i], within(tol));
+            assertThat(actual[i])
+                    .as("element %d of %s", i, java.util.Arrays.toString(actual))
+                    .isCloseTo(expected[i], within(tol));
         }
     }
 
@@ -33,7 +35,13 @@ class TaskSamplersTest {
         close(create("temperature", Map.of("temperature", 5)).probabilities(0), 1e-6, 0.492838, 0.310960, 0.196202);
         close(create("temperature", Map.of("temperature", "inf")).probabilities(0), 1e-12, 1 / 3.0, 1 / 3.0, 1 / 3.0);
         close(create("uniform", Map.of()).probabilities(0), 1e-12, 1 / 3.0, 1 / 3.0, 1 / 3.0);
-        close(create("fixed", Map.of("probabilities", Map.of("a", 0.5, "b", 0.3, "c", 0.2))).probabilities(0), 1e-12, 0.5, 0.3, 0.2);
+        close(
+                create("fixed", Map.of("probabilities", Map.of("a", 0.5, "b", 0.3, "c", 0.2)))
+                        .probabilities(0),
+                1e-12,
+                0.5,
+                0.3,
+                0.2);
     }
 
     /** Annealed, E = 5, 100 steps per epoch: epoch e's distribution is n^α(e) with α = 1, 0.8, 0.6, 0.4, 0.2. */
@@ -52,10 +60,13 @@ class TaskSamplersTest {
     /** 20,000 draws: realised counts pass a χ² goodness-of-fit test against the target (2 df, α = 0.001). */
     @Test
     void realisedFrequenciesMatchTheTargets() {
-        for (TaskSampler s : new TaskSampler[] {create("uniform", Map.of()), create("proportional", Map.of()),
+        for (TaskSampler s : new TaskSampler[] {
+            create("uniform", Map.of()),
+            create("proportional", Map.of()),
             create("temperature", Map.of("temperature", 2)),
             create("fixed", Map.of("probabilities", Map.of("a", 0.2, "b", 0.3, "c", 0.5))),
-            create("annealed", Map.of("epochs", 3, "steps_per_epoch", 1_000_000))}) {
+            create("annealed", Map.of("epochs", 3, "steps_per_epoch", 1_000_000))
+        }) {
             int draws = 20_000;
             long[] counts = new long[3];
             for (long step = 0; step < draws; step++) {
@@ -67,7 +78,10 @@ class TaskSamplersTest {
                 double expected = draws * p[i];
                 chi2 += (counts[i] - expected) * (counts[i] - expected) / expected;
             }
-            assertThat(chi2).as("%s counts %s vs p %s", s.name(), java.util.Arrays.toString(counts), java.util.Arrays.toString(p))
+            assertThat(chi2)
+                    .as(
+                            "%s counts %s vs p %s",
+                            s.name(), java.util.Arrays.toString(counts), java.util.Arrays.toString(p))
                     .isLessThan(CHI2_2DF_0001);
         }
     }
@@ -121,8 +135,12 @@ class TaskSamplersTest {
     /** Gap rule: s_ref = (0.9, 0.8), s_cur = (0.85, 0.6) → (0.181818, 0.818182); floor 0.05 → (0.197727, 0.802273). */
     @Test
     void dynamicGapRule() {
-        TaskSampler s = TaskSamplers.create("dynamic-gap", Map.of("reference", Map.of("x", 0.9, "y", 0.8), "every", 1),
-                List.of("x", "y"), new long[] {10, 10}, 3);
+        TaskSampler s = TaskSamplers.create(
+                "dynamic-gap",
+                Map.of("reference", Map.of("x", 0.9, "y", 0.8), "every", 1),
+                List.of("x", "y"),
+                new long[] {10, 10},
+                3);
         close(s.probabilities(0), 1e-12, 0.5, 0.5); // no evaluation yet
         s.observeScores(new double[] {0.85, 0.6});
         close(s.probabilities(1), 1e-6, 0.197727, 0.802273);
@@ -160,23 +178,32 @@ class TaskSamplersTest {
 
     @Test
     void badInputNamesTheProblem() {
-        assertThatThrownBy(() -> create("temprature", Map.of())).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> create("temprature", Map.of()))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("sampler.type 'temprature' is not known; allowed: annealed, dynamic");
-        assertThatThrownBy(() -> create("temperature", Map.of("temperature", 0))).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> create("temperature", Map.of("temperature", 0)))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("sampler.temperature must be > 0");
-        assertThatThrownBy(() -> create("temperature", Map.of("temperature", -2))).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> create("temperature", Map.of("temperature", -2)))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("got '-2'");
         assertThatThrownBy(() -> create("fixed", Map.of("probabilities", Map.of("a", 0.5, "b", 0.3, "c", 0.3))))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("sum to 1.1");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("sum to 1.1");
         assertThatThrownBy(() -> create("fixed", Map.of("probabilities", Map.of("a", 1.2, "b", -0.2, "c", 0.0))))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("sampler.probabilities.b is negative");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("sampler.probabilities.b is negative");
         assertThatThrownBy(() -> TaskSamplers.create("uniform", Map.of(), TASKS, new long[] {10, 0, 5}, 1))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("task 'b' has an empty training set");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("task 'b' has an empty training set");
         assertThatThrownBy(() -> create("round-robin", Map.of("order", List.of("a", "zz"))))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("sampler.order names 'zz'");
-        assertThatThrownBy(() -> create("annealed", Map.of("epochs", 3))).isInstanceOf(UserInputException.class)
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("sampler.order names 'zz'");
+        assertThatThrownBy(() -> create("annealed", Map.of("epochs", 3)))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("sampler.steps_per_epoch is required");
-        assertThatThrownBy(() -> create("uniform", Map.of("temperature", 2))).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> create("uniform", Map.of("temperature", 2)))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("sampler.temperature is not a parameter of 'uniform'");
     }
 }

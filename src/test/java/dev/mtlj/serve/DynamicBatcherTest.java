@@ -63,7 +63,8 @@ class DynamicBatcherTest {
                     sums[r] += flat[r * width + c];
                 }
             }
-            return new Predictions(rows, Map.of("sum", new TaskOutput("sum", TaskKind.REGRESSION, rows, 1, sums, null)));
+            return new Predictions(
+                    rows, Map.of("sum", new TaskOutput("sum", TaskKind.REGRESSION, rows, 1, sums, null)));
         }
     }
 
@@ -73,11 +74,15 @@ class DynamicBatcherTest {
 
     @Test
     void concurrentCallersEachGetTheirOwnRowsFromARealModel() throws Exception {
-        Predictor predictor = Predictor.open(ServedRun.dir(), PredictorOptions.defaults().withDevice("cpu"));
+        Predictor predictor =
+                Predictor.open(ServedRun.dir(), PredictorOptions.defaults().withDevice("cpu"));
         List<int[]> batches = new CopyOnWriteArrayList<>();
         try (predictor;
-             DynamicBatcher batcher = new DynamicBatcher(predictor, new BatchingOptions(true, 16, 3_000, 256),
-                     (ex, req) -> batches.add(new int[] {ex, req}), "test")) {
+                DynamicBatcher batcher = new DynamicBatcher(
+                        predictor,
+                        new BatchingOptions(true, 16, 3_000, 256),
+                        (ex, req) -> batches.add(new int[] {ex, req}),
+                        "test")) {
             ExecutorService pool = Executors.newFixedThreadPool(12);
             List<Future<?>> jobs = new ArrayList<>();
             for (int t = 0; t < 12; t++) {
@@ -90,14 +95,17 @@ class DynamicBatcherTest {
                         for (int i = 0; i < x.length; i++) {
                             x[i] = (float) rnd.nextGaussian();
                         }
-                        Predictions got = batcher.submit(x, n, k % 3 == 0 ? List.of("cls") : null).get();
+                        Predictions got = batcher.submit(x, n, k % 3 == 0 ? List.of("cls") : null)
+                                .get();
                         Predictions alone = predictor.predict(x, n, null); // the same rows, run by themselves
                         assertThat(got.rows()).isEqualTo(n);
-                        assertThat(got.task("cls").values()).containsExactly(alone.task("cls").values(), within(1e-5f));
+                        assertThat(got.task("cls").values())
+                                .containsExactly(alone.task("cls").values(), within(1e-5f));
                         if (k % 3 == 0) {
                             assertThat(got.tasks().keySet()).containsExactly("cls");
                         } else {
-                            assertThat(got.task("y2").values()).containsExactly(alone.task("y2").values(), within(1e-4f));
+                            assertThat(got.task("y2").values())
+                                    .containsExactly(alone.task("y2").values(), within(1e-4f));
                         }
                     }
                     return null;
@@ -116,7 +124,7 @@ class DynamicBatcherTest {
     void queuedRequestsRunTogetherUpToTheMaxBatchSize() throws Exception {
         Gate model = new Gate(2);
         model.hold();
-        try (DynamicBatcher b = new DynamicBatcher(model, new BatchingOptions(true, 4, 0, 16), (e, r) -> { }, "t")) {
+        try (DynamicBatcher b = new DynamicBatcher(model, new BatchingOptions(true, 4, 0, 16), (e, r) -> {}, "t")) {
             CompletableFuture<Predictions> first = b.submit(rows(1, 2), 1, null);
             assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue(); // the worker is busy with the first
             List<CompletableFuture<Predictions>> queued = new ArrayList<>();
@@ -131,7 +139,8 @@ class DynamicBatcherTest {
             }
             assertThat(big.get().rows()).isEqualTo(6);
         }
-        // 1 (busy), then the first 4 queued rows together, then the fifth (the 6-row request did not fit), then 6 alone.
+        // 1 (busy), then the first 4 queued rows together, then the fifth (the 6-row request did not fit), then 6
+        // alone.
         assertThat(model.batches).containsExactly(1, 4, 1, 6);
     }
 
@@ -139,13 +148,14 @@ class DynamicBatcherTest {
     void aFullQueueRefusesAtOnceAndRecovers() throws Exception {
         Gate model = new Gate(1);
         model.hold();
-        DynamicBatcher b = new DynamicBatcher(model, new BatchingOptions(true, 8, 0, 2), (e, r) -> { }, "t");
+        DynamicBatcher b = new DynamicBatcher(model, new BatchingOptions(true, 8, 0, 2), (e, r) -> {}, "t");
         CompletableFuture<Predictions> running = b.submit(rows(1), 1, null);
         assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Predictions> q1 = b.submit(rows(2), 1, null);
         CompletableFuture<Predictions> q2 = b.submit(rows(3), 1, null);
         assertThat(b.depth()).isEqualTo(2);
-        assertThatThrownBy(() -> b.submit(rows(4), 1, null)).isInstanceOf(OverloadedException.class)
+        assertThatThrownBy(() -> b.submit(rows(4), 1, null))
+                .isInstanceOf(OverloadedException.class)
                 .hasMessageContaining("2 requests already queued");
         model.release.countDown();
         assertThat(running.get().task("sum").values()).containsExactly(1f);
@@ -153,7 +163,8 @@ class DynamicBatcherTest {
         assertThat(q2.get().task("sum").values()).containsExactly(3f);
         assertThat(b.submit(rows(5), 1, null).get().task("sum").values()).containsExactly(5f); // recovered
         b.close();
-        assertThatThrownBy(() -> b.submit(rows(6), 1, null)).isInstanceOf(OverloadedException.class)
+        assertThatThrownBy(() -> b.submit(rows(6), 1, null))
+                .isInstanceOf(OverloadedException.class)
                 .hasMessageContaining("shutting down");
     }
 
@@ -161,12 +172,14 @@ class DynamicBatcherTest {
     void aBadRequestFailsAloneAndCloseFinishesAcceptedWork() throws Exception {
         Gate model = new Gate(2);
         model.hold();
-        DynamicBatcher b = new DynamicBatcher(model, new BatchingOptions(true, 8, 0, 8), (e, r) -> { }, "t");
+        DynamicBatcher b = new DynamicBatcher(model, new BatchingOptions(true, 8, 0, 8), (e, r) -> {}, "t");
         CompletableFuture<Predictions> running = b.submit(rows(1, 1), 1, null);
         assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Predictions> bad = b.submit(rows(1, 2, 3), 1, null);
         CompletableFuture<Predictions> waiting = b.submit(rows(4, 5), 1, null);
-        assertThatThrownBy(bad::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UserInputException.class);
+        assertThatThrownBy(bad::get)
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(UserInputException.class);
         Thread closer = new Thread(b::close);
         closer.start();
         model.release.countDown();
@@ -180,11 +193,13 @@ class DynamicBatcherTest {
     void withoutBatchingEachRequestRunsAloneAndExcessIsRefused() throws Exception {
         Gate model = new Gate(1);
         model.hold();
-        DirectDispatcher d = new DirectDispatcher(model, 1, (e, r) -> { });
-        CompletableFuture<CompletableFuture<Predictions>> first = CompletableFuture.supplyAsync(() -> d.submit(rows(7), 1, null));
+        DirectDispatcher d = new DirectDispatcher(model, 1, (e, r) -> {});
+        CompletableFuture<CompletableFuture<Predictions>> first =
+                CompletableFuture.supplyAsync(() -> d.submit(rows(7), 1, null));
         assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(d.depth()).isEqualTo(1);
-        assertThatThrownBy(() -> d.submit(rows(8), 1, null)).isInstanceOf(OverloadedException.class)
+        assertThatThrownBy(() -> d.submit(rows(8), 1, null))
+                .isInstanceOf(OverloadedException.class)
                 .hasMessageContaining("1 requests already running");
         model.release.countDown();
         assertThat(first.get().get().task("sum").values()).containsExactly(7f);

@@ -19,7 +19,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,13 +40,17 @@ class PredictorTest {
         try (Predictor predictor = Predictor.open(run, CPU)) {
             assertThat(predictor.platform()).isEqualTo("mtlj");
             assertThat(predictor.signature().inputShape()).containsExactly(250);
-            assertThat(predictor.signature().tasks()).extracting(ModelSignatureTaskName::of).containsExactly("y1", "y2", "cls");
+            assertThat(predictor.signature().tasks())
+                    .extracting(ModelSignatureTaskName::of)
+                    .containsExactly("y1", "y2", "cls");
             p = predictor.predict(x, test.size(), null);
         }
         // 1. The same checkpoint loaded into a model by hand, run in eval mode without autograd: identical outputs.
         Path ckpt = CheckpointFile.resolve(run);
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard();
-             MultiTaskModel model = MultiTaskModel.build(ServedRun.config().model(), new long[] {250}, data.tasks())) {
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard g = new NoGradGuard();
+                MultiTaskModel model =
+                        MultiTaskModel.build(ServedRun.config().model(), new long[] {250}, data.tasks())) {
             CheckpointFile.load(ckpt, model.network(), null, new Device("cpu"));
             model.network().eval();
             List<Tensor> outs = model.network().forward(Tensor.create(x, test.size(), 250));
@@ -66,8 +69,10 @@ class PredictorTest {
             for (int i = 0; i < o.values().length; i++) {
                 se += Math.pow(o.values()[i] - target[i], 2);
             }
-            assertThat(se / o.values().length).isCloseTo(report.tasks().get(task).loss(),
-                    within(1e-5 * report.tasks().get(task).loss()));
+            assertThat(se / o.values().length)
+                    .isCloseTo(
+                            report.tasks().get(task).loss(),
+                            within(1e-5 * report.tasks().get(task).loss()));
         }
         TaskOutput cls = p.task("cls");
         float[] labels = test.labels().get("cls").values();
@@ -78,7 +83,8 @@ class PredictorTest {
             correct += cls.label(i) == (int) labels[i] ? 1 : 0;
         }
         assertThat(nll / cls.rows()).isCloseTo(report.tasks().get("cls").loss(), within(1e-4));
-        assertThat((double) correct / cls.rows()).isCloseTo(report.tasks().get("cls").metrics().get("accuracy"), within(1e-9));
+        assertThat((double) correct / cls.rows())
+                .isCloseTo(report.tasks().get("cls").metrics().get("accuracy"), within(1e-9));
     }
 
     @Test
@@ -90,7 +96,8 @@ class PredictorTest {
             Predictions batch = predictor.predict(new float[][] {a, b});
             Predictions one = predictor.predictOne(b);
             assertThat(one.rows()).isEqualTo(1);
-            assertThat(one.task("cls").values()).containsExactly(batch.task("cls").row(1), within(1e-6f));
+            assertThat(one.task("cls").values())
+                    .containsExactly(batch.task("cls").row(1), within(1e-6f));
             assertThat(one.task("y2").values()).containsExactly(batch.task("y2").row(1), within(1e-5f));
             float sum = 0;
             for (float v : one.task("cls").values()) {
@@ -107,33 +114,41 @@ class PredictorTest {
     @Test
     void badRequestsAreNamedAndClosedPredictorsRefuse() {
         Predictor predictor = Predictor.open(ServedRun.dir(), CPU);
-        assertThatThrownBy(() -> predictor.predict(new float[249], 1, null)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> predictor.predict(new float[249], 1, null))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("249 input values for 1 example(s); the model takes 250");
         float[] nan = new float[250];
         nan[7] = Float.NaN;
-        assertThatThrownBy(() -> predictor.predictOne(nan)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> predictor.predictOne(nan))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("input value 7 of example 0 is NaN");
-        assertThatThrownBy(() -> predictor.predict(new float[250], 1, Set.of("y9"))).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> predictor.predict(new float[250], 1, Set.of("y9")))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("task 'y9' is not an output of this model; tasks: [y1, y2, cls]");
         assertThatThrownBy(() -> predictor.predict(new float[][] {new float[250], new float[3]}))
                 .hasMessageContaining("example 1 has 3 values");
         predictor.close();
         predictor.close(); // idempotent
-        assertThatThrownBy(() -> predictor.predictOne(new float[250])).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> predictor.predictOne(new float[250]))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
     }
 
     @Test
     void missingAndUnreadableModelsAreUserErrors(@TempDir Path tmp) throws Exception {
-        assertThatThrownBy(() -> Predictor.open(tmp.resolve("nope"), CPU)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Predictor.open(tmp.resolve("nope"), CPU))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> Predictor.open(tmp, CPU)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Predictor.open(tmp, CPU))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("no checkpoint at");
         Path junk = Files.writeString(tmp.resolve("junk.pt"), "not a model");
-        assertThatThrownBy(() -> Predictor.open(junk, CPU)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Predictor.open(junk, CPU))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("neither an mtlj checkpoint nor a loadable TorchScript file");
         Path badCkpt = Files.writeString(tmp.resolve("bad.ckpt"), "not a checkpoint");
-        assertThatThrownBy(() -> Predictor.open(badCkpt, CPU)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> Predictor.open(badCkpt, CPU))
+                .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("is not a readable mtlj checkpoint");
         assertThatThrownBy(() -> new PredictorOptions("tpu", null)).isInstanceOf(UserInputException.class);
     }

@@ -36,10 +36,12 @@ class ScriptPredictorTest {
 
     @Test
     void outputsEqualPyTorchs() throws Exception {
-        JsonNode expected = new ObjectMapper().readTree(fixture("multihead_expected.json").toFile());
+        JsonNode expected =
+                new ObjectMapper().readTree(fixture("multihead_expected.json").toFile());
         try (Predictor p = Predictor.open(fixture("multihead.pt"), CPU)) {
             assertThat(p.platform()).isEqualTo("torchscript");
-            Predictions out = p.predict(floats(expected.get("input")), expected.get("rows").asInt(), null);
+            Predictions out = p.predict(
+                    floats(expected.get("input")), expected.get("rows").asInt(), null);
             assertThat(out.tasks().keySet()).containsExactly("kind", "flag", "score"); // signature order
             for (String task : List.of("kind", "flag", "score")) {
                 assertThat(out.task(task).values()).containsExactly(floats(expected.get(task)), within(1e-6f));
@@ -53,12 +55,18 @@ class ScriptPredictorTest {
 
     @Test
     void aSignatureThatDoesNotMatchTheOutputsIsRefusedAtLoad(@TempDir Path tmp) throws Exception {
-        ModelSignature wrong = new ModelSignature(new long[] {5}, List.of(new ModelSignature.Task("kind", "classification", 4),
-                new ModelSignature.Task("flag", "binary", 1), new ModelSignature.Task("score", "regression", 2)));
+        ModelSignature wrong = new ModelSignature(
+                new long[] {5},
+                List.of(
+                        new ModelSignature.Task("kind", "classification", 4),
+                        new ModelSignature.Task("flag", "binary", 1),
+                        new ModelSignature.Task("score", "regression", 2)));
         assertThatThrownBy(() -> Predictor.open(fixture("multihead.pt"), new PredictorOptions("cpu", wrong)))
                 .isInstanceOf(UserInputException.class)
-                .hasMessageContaining("returns shape [2, 3] for task 'kind' on a batch of 2; its signature says [2, 4]");
-        ModelSignature missing = new ModelSignature(new long[] {5}, List.of(new ModelSignature.Task("other", "regression", 2)));
+                .hasMessageContaining(
+                        "returns shape [2, 3] for task 'kind' on a batch of 2; its signature says [2, 4]");
+        ModelSignature missing =
+                new ModelSignature(new long[] {5}, List.of(new ModelSignature.Task("other", "regression", 2)));
         assertThatThrownBy(() -> Predictor.open(fixture("multihead.pt"), new PredictorOptions("cpu", missing)))
                 .hasMessageContaining("returns a dict without task 'other'");
         ModelSignature badShape = new ModelSignature(new long[] {7}, wrong.tasks());
@@ -66,11 +74,16 @@ class ScriptPredictorTest {
                 .hasMessageContaining("rejects examples of shape [7]");
         Path alone = tmp.resolve("alone.pt");
         Files.copy(fixture("multihead.pt"), alone);
-        assertThatThrownBy(() -> Predictor.open(alone, CPU)).isInstanceOf(UserInputException.class)
-                .hasMessageContaining("needs its signature in").hasMessageContaining("alone.json");
-        Files.writeString(tmp.resolve("alone.json"), "{\"input_shape\": [5], \"tasks\": [{\"name\": \"kind\", \"kind\": \"colour\","
-                + " \"outputs\": 3}]}");
-        assertThatThrownBy(() -> Predictor.open(alone, CPU)).isInstanceOf(UserInputException.class)
-                .hasMessageContaining("is not valid").hasMessageContaining("task kind 'colour' is not valid");
+        assertThatThrownBy(() -> Predictor.open(alone, CPU))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("needs its signature in")
+                .hasMessageContaining("alone.json");
+        Files.writeString(
+                tmp.resolve("alone.json"),
+                "{\"input_shape\": [5], \"tasks\": [{\"name\": \"kind\", \"kind\": \"colour\"," + " \"outputs\": 3}]}");
+        assertThatThrownBy(() -> Predictor.open(alone, CPU))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("is not valid")
+                .hasMessageContaining("task kind 'colour' is not valid");
     }
 }

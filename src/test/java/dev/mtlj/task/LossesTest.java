@@ -8,7 +8,6 @@ import dev.mtlj.UserInputException;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class LossesTest {
@@ -39,7 +38,8 @@ class LossesTest {
     void huber() {
         try (PointerScope s = new PointerScope()) {
             TaskSpec h = new TaskSpec("r", TaskKind.REGRESSION, 2, LossKind.HUBER, 1.0, List.of());
-            assertThat(loss(h, t(new double[] {1, -2, 0.5, 3}, 2, 2), t(new double[4], 2, 2))).isCloseTo(1.15625, within(1e-12));
+            assertThat(loss(h, t(new double[] {1, -2, 0.5, 3}, 2, 2), t(new double[4], 2, 2)))
+                    .isCloseTo(1.15625, within(1e-12));
         }
     }
 
@@ -53,7 +53,8 @@ class LossesTest {
             Tensor logits = t(new double[] {0, Math.log(3), 0, 0}, 2, 2);
             Tensor labels = Tensor.create(new long[] {1, 0}, 2);
             double expected = (-Math.log(0.75) + Math.log(2)) / 2;
-            assertThat(loss(TaskSpec.of("c", TaskKind.CLASSIFICATION, 2), logits, labels)).isCloseTo(expected, within(1e-12));
+            assertThat(loss(TaskSpec.of("c", TaskKind.CLASSIFICATION, 2), logits, labels))
+                    .isCloseTo(expected, within(1e-12));
         }
     }
 
@@ -63,7 +64,8 @@ class LossesTest {
         try (PointerScope s = new PointerScope()) {
             Tensor logits = t(new double[] {0, Math.log(3)}, 2, 1);
             Tensor labels = t(new double[] {1, 0}, 2);
-            assertThat(loss(TaskSpec.of("b", TaskKind.BINARY, 1), logits, labels)).isCloseTo(1.5 * Math.log(2), within(1e-12));
+            assertThat(loss(TaskSpec.of("b", TaskKind.BINARY, 1), logits, labels))
+                    .isCloseTo(1.5 * Math.log(2), within(1e-12));
         }
     }
 
@@ -73,6 +75,7 @@ class LossesTest {
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("task 'c': loss 'mse' does not suit kind classification; allowed: cross_entropy");
         assertThatThrownBy(() -> new TaskSpec("r", TaskKind.REGRESSION, 1, LossKind.MSE, 1.0, List.of(MetricKind.AUC)))
-                .isInstanceOf(UserInputException.class).hasMessageContaining("metric 'auc' does not suit kind regression");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("metric 'auc' does not suit kind regression");
     }
 }

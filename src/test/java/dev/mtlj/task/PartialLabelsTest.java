@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PartialLabelsTest {
     /** Rows 1 and 4 of 6 are missing. */
     private static final long[] LABELLED = {0, 2, 3, 5};
+
     private static final float[] MASK = {1, 0, 1, 1, 0, 1};
 
     private static TaskSpec task(LossKind loss) {
@@ -40,13 +41,17 @@ class PartialLabelsTest {
             Tensor target = switch (t.kind()) {
                 case CLASSIFICATION -> Tensor.create(new long[] {2, -1, 0, 1, -1, 2}, 6);
                 case BINARY -> Tensor.create(new float[] {1, Float.NaN, 0, 1, Float.NaN, 0}, 6);
-                case REGRESSION -> Tensor.create(new float[] {0.5f, -1, Float.NaN, Float.NaN, 2, 0, 1, 1, Float.NaN, Float.NaN,
-                        -0.5f, 3}, 6, 2);
+                case REGRESSION ->
+                    Tensor.create(
+                            new float[] {0.5f, -1, Float.NaN, Float.NaN, 2, 0, 1, 1, Float.NaN, Float.NaN, -0.5f, 3},
+                            6,
+                            2);
             };
             Tensor index = Tensor.create(LABELLED, 4);
             Tensor mask = Tensor.create(MASK, 6);
             double masked = Losses.compute(t, out, target, mask).item_double();
-            double subset = Losses.compute(t, out.index_select(0, index), target.index_select(0, index)).item_double();
+            double subset = Losses.compute(t, out.index_select(0, index), target.index_select(0, index))
+                    .item_double();
             assertThat(masked).isCloseTo(subset, within(1e-6));
         }
     }
@@ -57,12 +62,19 @@ class PartialLabelsTest {
         TaskSpec t = task(LossKind.MSE);
         try (PointerScope s = new PointerScope()) {
             Tensor out = torch.randn(3, 2).requires_grad_(true);
-            Tensor target = Tensor.create(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN}, 3, 2);
+            Tensor target =
+                    Tensor.create(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN}, 3, 2);
             Tensor loss = Losses.compute(t, out, target, torch.zeros(3));
             assertThat(loss.item_double()).isZero();
-            TensorVector g = torch.grad(new TensorVector(loss), new TensorVector(out), new TensorVector(),
-                    new org.bytedeco.pytorch.BoolOptional(false), false, true);
-            assertThat(!g.get(0).defined() || g.get(0).abs().sum().item_double() == 0).isTrue();
+            TensorVector g = torch.grad(
+                    new TensorVector(loss),
+                    new TensorVector(out),
+                    new TensorVector(),
+                    new org.bytedeco.pytorch.BoolOptional(false),
+                    false,
+                    true);
+            assertThat(!g.get(0).defined() || g.get(0).abs().sum().item_double() == 0)
+                    .isTrue();
         }
     }
 

@@ -19,9 +19,10 @@ class TaskMetricsTest {
     void classificationAccuracyAndMacroF1() {
         TaskMetrics m = new TaskMetrics(TaskSpec.of("c", TaskKind.CLASSIFICATION, 3));
         float[] logits = {
-            5, 0, 0,   0, 5, 0,   // label 0 → 0, label 0 → 1
-            0, 5, 0,   0, 5, 0,   // label 1 → 1, 1
-            5, 0, 0,   0, 0, 5};  // label 2 → 0, 2
+            5, 0, 0, 0, 5, 0, // label 0 → 0, label 0 → 1
+            0, 5, 0, 0, 5, 0, // label 1 → 1, 1
+            5, 0, 0, 0, 0, 5
+        }; // label 2 → 0, 2
         // split into two batches: metrics must cover the whole split, not average batches
         m.add(java.util.Arrays.copyOfRange(logits, 0, 6), new float[] {0, 0}, 2);
         m.add(java.util.Arrays.copyOfRange(logits, 6, 18), new float[] {1, 1, 2, 2}, 4);
@@ -65,8 +66,8 @@ class TaskMetricsTest {
 
     @Test
     void aucIsUndefinedWithOneClassAndMetricsFollowConfiguredOrder() {
-        TaskMetrics m = new TaskMetrics(new TaskSpec("b", TaskKind.BINARY, 1, LossKind.BCE_WITH_LOGITS, 1.0,
-                List.of(MetricKind.AUC, MetricKind.ACCURACY)));
+        TaskMetrics m = new TaskMetrics(new TaskSpec(
+                "b", TaskKind.BINARY, 1, LossKind.BCE_WITH_LOGITS, 1.0, List.of(MetricKind.AUC, MetricKind.ACCURACY)));
         m.add(new float[] {0.5f, -0.5f}, new float[] {1, 1}, 2);
         assertThat(m.results().keySet()).containsExactly("auc", "accuracy");
         assertThat(m.results().get("auc")).isNaN();

@@ -49,7 +49,9 @@ public final class TinyProblem {
         labels.put("bin", new TaskLabels(bin, 1));
         labels.put("cls", new TaskLabels(cls, 1));
         MultiTaskData all = new MultiTaskData(x, new int[] {d}, labels);
-        List<TaskSpec> tasks = List.of(TaskSpec.of("reg", TaskKind.REGRESSION, 2), TaskSpec.of("bin", TaskKind.BINARY, 1),
+        List<TaskSpec> tasks = List.of(
+                TaskSpec.of("reg", TaskKind.REGRESSION, 2),
+                TaskSpec.of("bin", TaskKind.BINARY, 1),
                 TaskSpec.of("cls", TaskKind.CLASSIFICATION, 3));
         return new DataSplits(tasks, all.slice(0, train), all.slice(train, train + val), all.slice(train + val, n));
     }

@@ -1,6 +1,5 @@
 package dev.mtlj.train;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +8,7 @@ import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.CudaMemory;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Precision;
@@ -54,12 +54,25 @@ class CudaIT {
     @EnumSource(Precision.class)
     void trainingStepsNeverWaitForTheDevice(Precision precision) {
         Device device = TestDevice.get();
-        TrainSpec spec = TrainSpec.defaults().withSteps(100L).withBatchSize(32).withEvalBatchSize(64).withGradClip(1.0).withLogEvery(1000L).withEvalEvery(0L).withCheckpointEvery(0L).withPrecision(precision);
+        TrainSpec spec = TrainSpec.defaults()
+                .withSteps(100L)
+                .withBatchSize(32)
+                .withEvalBatchSize(64)
+                .withGradClip(1.0)
+                .withLogEvery(1000L)
+                .withEvalEvery(0L)
+                .withCheckpointEvery(0L)
+                .withPrecision(precision);
         Engine.seed(3);
-        try (MultiTaskModel model = TestDevice.on(MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32), 0.0),
-                null, null, null), new long[] {8}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(model, Balancers.equal(3)).spec(spec).seed(3).build()) {
+        try (MultiTaskModel model = TestDevice.on(MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(32, 32), 0.0), null, null, null),
+                        new long[] {8},
+                        DATA.tasks()));
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(model, Balancers.equal(3))
+                        .spec(spec)
+                        .seed(3)
+                        .build()) {
             for (int i = 0; i < 3; i++) {
                 t.trainStep(train); // lazy initialisation (handles, optimizer state) outside the checked window
             }
@@ -68,7 +81,8 @@ class CudaIT {
                 torch_cuda.warning_state().set_sync_debug_mode(torch_cuda.SyncDebugMode.L_ERROR);
                 try {
                     // control: the mode does catch a read-back
-                    assertThatThrownBy(() -> Tensors.toDoubles(probe)).hasMessageContaining("synchronizing CUDA operation");
+                    assertThatThrownBy(() -> Tensors.toDoubles(probe))
+                            .hasMessageContaining("synchronizing CUDA operation");
                     for (int i = 0; i < 50; i++) {
                         t.trainStep(train);
                     }
@@ -84,14 +98,27 @@ class CudaIT {
     @Test
     void deviceMemoryStaysFlat() {
         Device device = TestDevice.get();
-        TrainSpec spec = TrainSpec.defaults().withSteps(520L).withBatchSize(32).withEvalBatchSize(64).withGradClip(1.0).withLogEvery(10L).withEvalEvery(100L).withCheckpointEvery(0L);
+        TrainSpec spec = TrainSpec.defaults()
+                .withSteps(520L)
+                .withBatchSize(32)
+                .withEvalBatchSize(64)
+                .withGradClip(1.0)
+                .withLogEvery(10L)
+                .withEvalEvery(100L)
+                .withCheckpointEvery(0L);
         Map<Long, Long> allocated = new HashMap<>();
         Engine.seed(4);
-        try (MultiTaskModel model = TestDevice.on(MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32), 0.0),
-                null, null, null), new long[] {8}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(model, Balancers.create("uw", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2))).spec(spec).seed(4).build()) {
+        try (MultiTaskModel model = TestDevice.on(MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(32, 32), 0.0), null, null, null),
+                        new long[] {8},
+                        DATA.tasks()));
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(
+                                model, Balancers.create("uw", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)))
+                        .spec(spec)
+                        .seed(4)
+                        .build()) {
             t.fit(train, val, List.of(new TrainingListener() {
                 @Override
                 public void onStep(StepResult r) {

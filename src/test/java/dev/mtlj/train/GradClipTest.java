@@ -32,8 +32,12 @@ class GradClipTest {
                 double[] a = Tensors.toDoubles(ours.get(k).grad());
                 double[] b = Tensors.toDoubles(theirs.get(k).grad());
                 assertThat(a).containsExactly(b, within(1e-6));
-                assertThat(a).containsExactly(k == 0 ? new double[] {expected[0], expected[1]} : new double[] {expected[2], expected[3]},
-                        within(1e-6));
+                assertThat(a)
+                        .containsExactly(
+                                k == 0
+                                        ? new double[] {expected[0], expected[1]}
+                                        : new double[] {expected[2], expected[3]},
+                                within(1e-6));
             }
         }
     }

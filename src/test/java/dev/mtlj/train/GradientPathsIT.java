@@ -1,35 +1,33 @@
 package dev.mtlj.train;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mtlj.balance.Balance;
 import dev.mtlj.balance.Balancer;
+import dev.mtlj.balance.Balancers;
 import dev.mtlj.balance.GramianInput;
 import dev.mtlj.balance.GramianWeighting;
-import dev.mtlj.balance.Balancers;
 import dev.mtlj.balance.NativeScale;
 import dev.mtlj.data.Batch;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.task.Losses;
-import dev.mtlj.testing.TinyProblem;
 import dev.mtlj.testing.TestDevice;
+import dev.mtlj.testing.TinyProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,11 +73,20 @@ class GradientPathsIT {
 
     private static double[] trainAndFlatten(Balancer b, int steps) {
         Engine.seed(3);
-        TrainSpec spec = TrainSpec.defaults().withSteps((long) steps).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L);
-        try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8, 8), 0.0), null, null, null),
-                new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT64);
-             PointerScope s = new PointerScope()) {
+        TrainSpec spec = TrainSpec.defaults()
+                .withSteps((long) steps)
+                .withBatchSize(16)
+                .withEvalBatchSize(16)
+                .withOptimizer(OptimizerSpec.adam(1e-2))
+                .withLogEvery(100L)
+                .withEvalEvery(0L)
+                .withCheckpointEvery(0L);
+        try (MultiTaskModel model = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(8, 8), 0.0), null, null, null),
+                        new long[] {6},
+                        DATA.tasks());
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT64);
+                PointerScope s = new PointerScope()) {
             model.to(TestDevice.spec(), DType.FLOAT64);
             try (Trainer t = Trainer.builder(model, b).spec(spec).seed(3).build()) {
                 t.fit(train, null);
@@ -119,30 +126,36 @@ class GradientPathsIT {
 
     @Test
     void representationJacobianReproducesTheWeightedLossStep() {
-        sameParameters(trainAndFlatten(new Probe(GramianWeighting.Space.REPRESENTATION), 5), trainAndFlatten(Balancers.fixed(W), 5));
+        sameParameters(
+                trainAndFlatten(new Probe(GramianWeighting.Space.REPRESENTATION), 5),
+                trainAndFlatten(Balancers.fixed(W), 5));
     }
 
     /** The Gramian's diagonal equals ‖∇_θ L_i‖² computed independently by separate backward passes. */
     @Test
     void gramianDiagonalMatchesSeparateBackwardPasses() {
         Engine.seed(3);
-        try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null),
-                new long[] {6}, DATA.tasks());
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             PointerScope s = new PointerScope()) {
+        try (MultiTaskModel model = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(8), 0.0), null, null, null), new long[] {6}, DATA.tasks());
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                PointerScope s = new PointerScope()) {
             TestDevice.on(model);
             Batch b = train.slice(0, 16);
             List<Tensor> outs = model.network().forward(b.inputs());
             List<Tensor> losses = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                losses.add(Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
+                losses.add(Losses.compute(
+                        DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
             }
             List<TensorVector> heads = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 heads.add(model.network().taskParameters(i));
             }
-            double[][] h = GradientProbe.gramian(GradientProbe.jacobian(losses, model.network().sharedParameters(), heads).rows());
-            double[] norms = GradientProbe.norms(freshLosses(model, b), model.network().sharing().lastSharedWeight());
+            double[][] h = GradientProbe.gramian(
+                    GradientProbe.jacobian(losses, model.network().sharedParameters(), heads)
+                            .rows());
+            double[] norms = GradientProbe.norms(
+                    freshLosses(model, b), model.network().sharing().lastSharedWeight());
             for (int i = 0; i < 3; i++) {
                 List<Tensor> l = freshLosses(model, b);
                 model.network().zero_grad(true);
@@ -154,7 +167,12 @@ class GradientPathsIT {
                     sq += n * n;
                 }
                 assertThat(h[i][i]).isCloseTo(sq, within(1e-5 * sq));
-                double w = model.network().sharing().lastSharedWeight().grad().norm().item_double();
+                double w = model.network()
+                        .sharing()
+                        .lastSharedWeight()
+                        .grad()
+                        .norm()
+                        .item_double();
                 assertThat(norms[i]).isCloseTo(w, within(1e-5 * w));
             }
         }
@@ -164,7 +182,8 @@ class GradientPathsIT {
         List<Tensor> outs = model.network().forward(b.inputs());
         List<Tensor> losses = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            losses.add(Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
+            losses.add(
+                    Losses.compute(DATA.tasks().get(i), outs.get(i), b.targets().get(i)));
         }
         return losses;
     }

@@ -38,7 +38,8 @@ class OptimizersTest {
     void sgdMomentumMatchesHandComputation() {
         try (PointerScope scope = new PointerScope()) {
             Tensor w = Tensor.create(new double[] {0.0}, 1).requires_grad_(true);
-            Optimizer opt = Optimizers.create(new OptimizerSpec(OptimizerType.SGD, 0.1, 0.9, null, null, null, 0.0), new TensorVector(w));
+            Optimizer opt = Optimizers.create(
+                    new OptimizerSpec(OptimizerType.SGD, 0.1, 0.9, null, null, null, 0.0), new TensorVector(w));
             for (double c : new double[] {1, 3}) {
                 opt.zero_grad();
                 w.mul(Tensor.create(new double[] {c}, 1)).sum().backward();

@@ -1,6 +1,5 @@
 package dev.mtlj.train;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,6 +10,7 @@ import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.MultiTaskData;
 import dev.mtlj.data.TaskLabels;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
 import dev.mtlj.model.MlpSpec;
@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.function.IntPredicate;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 /** Partial labels in training and evaluation (NaN = missing label). */
@@ -53,9 +52,20 @@ class PartialLabelsIT {
         MultiTaskData train = dropLabels(DATA.train(), "bin", r -> true);
         Engine.seed(9);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {6}, DATA.tasks()));
-             DeviceData d = new DeviceData(train, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults().withSteps(20L).withBatchSize(16).withEvalBatchSize(16).withOptimizer(OptimizerSpec.adam(1e-2)).withGradClip(1.0).withLogEvery(5L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(9).build();
-             PointerScope scope = new PointerScope()) {
+                DeviceData d = new DeviceData(train, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(m, Balancers.equal(3))
+                        .spec(TrainSpec.defaults()
+                                .withSteps(20L)
+                                .withBatchSize(16)
+                                .withEvalBatchSize(16)
+                                .withOptimizer(OptimizerSpec.adam(1e-2))
+                                .withGradClip(1.0)
+                                .withLogEvery(5L)
+                                .withEvalEvery(0L)
+                                .withCheckpointEvery(0L))
+                        .seed(9)
+                        .build();
+                PointerScope scope = new PointerScope()) {
             double[] binBefore = Tensors.toDoubles(m.network().taskParameters(1).get(0));
             double[] regBefore = Tensors.toDoubles(m.network().taskParameters(0).get(0));
             List<Report> logs = new java.util.ArrayList<>();
@@ -67,7 +77,9 @@ class PartialLabelsIT {
             }));
             assertThat(Tensors.toDoubles(m.network().taskParameters(1).get(0))).containsExactly(binBefore);
             assertThat(Tensors.toDoubles(m.network().taskParameters(0).get(0))).isNotEqualTo(regBefore);
-            assertThat(logs.get(0).tasks().get("bin").loss()).as("no labelled step in the window").isNaN();
+            assertThat(logs.get(0).tasks().get("bin").loss())
+                    .as("no labelled step in the window")
+                    .isNaN();
             assertThat(logs.get(0).tasks().get("reg").loss()).isFinite();
         }
     }
@@ -78,11 +90,23 @@ class PartialLabelsIT {
         Device device = TestDevice.get();
         MultiTaskData train = dropLabels(DATA.train(), "cls", r -> true);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {6}, DATA.tasks()));
-             DeviceData d = new DeviceData(train, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.create("gradnorm", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2))).spec(TrainSpec.defaults().withSteps(5L).withBatchSize(16).withEvalBatchSize(16).withLogEvery(5L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(9).build()) {
-            assertThatThrownBy(() -> t.trainStep(d)).isInstanceOf(UserInputException.class)
-                    .hasMessageStartingWith("the batch of step 0 holds no label of task 'cls' (partial labels), and balancer"
-                            + " 'gradnorm' needs every task in every step");
+                DeviceData d = new DeviceData(train, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(
+                                m, Balancers.create("gradnorm", Map.of(), dev.mtlj.balance.BalancerContext.of(3, 2)))
+                        .spec(TrainSpec.defaults()
+                                .withSteps(5L)
+                                .withBatchSize(16)
+                                .withEvalBatchSize(16)
+                                .withLogEvery(5L)
+                                .withEvalEvery(0L)
+                                .withCheckpointEvery(0L))
+                        .seed(9)
+                        .build()) {
+            assertThatThrownBy(() -> t.trainStep(d))
+                    .isInstanceOf(UserInputException.class)
+                    .hasMessageStartingWith(
+                            "the batch of step 0 holds no label of task 'cls' (partial labels), and balancer"
+                                    + " 'gradnorm' needs every task in every step");
         }
     }
 
@@ -92,18 +116,22 @@ class PartialLabelsIT {
         Device device = TestDevice.get();
         IntPredicate missing = r -> r % 3 == 0;
         MultiTaskData partial = dropLabels(DATA.val(), "reg", missing);
-        int[] keep = java.util.stream.IntStream.range(0, DATA.val().size()).filter(missing.negate()).toArray();
+        int[] keep = java.util.stream.IntStream.range(0, DATA.val().size())
+                .filter(missing.negate())
+                .toArray();
         MultiTaskData subset = rows(DATA.val(), keep);
         Engine.seed(9);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {6}, DATA.tasks()));
-             DeviceData p = new DeviceData(partial, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             DeviceData s = new DeviceData(subset, DATA.tasks(), TestDevice.spec(), DType.FLOAT32)) {
+                DeviceData p = new DeviceData(partial, DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                DeviceData s = new DeviceData(subset, DATA.tasks(), TestDevice.spec(), DType.FLOAT32)) {
             double[] w = {1, 1, 1};
             TaskReport a = Evaluator.evaluate(m, p, 16, w, 0, "val", 0).tasks().get("reg");
             TaskReport b = Evaluator.evaluate(m, s, 16, w, 0, "val", 0).tasks().get("reg");
             assertThat(a.loss()).isCloseTo(b.loss(), within(1e-6 * b.loss()));
             for (String metric : b.metrics().keySet()) {
-                assertThat(a.metrics().get(metric)).as(metric).isCloseTo(b.metrics().get(metric), within(1e-9));
+                assertThat(a.metrics().get(metric))
+                        .as(metric)
+                        .isCloseTo(b.metrics().get(metric), within(1e-9));
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.mtlj.train;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.PerTaskSynthetic;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MlpSpec;
 import dev.mtlj.model.ModelSpec;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,12 +44,22 @@ class SampledTrainingIT {
     void everyTaskLearnsUnderTemperatureSampling() {
         Device device = TestDevice.get();
         Engine.seed(5);
-        TrainSpec spec = TrainSpec.defaults().withSteps(800L).withBatchSize(32).withEvalBatchSize(128).withOptimizer(OptimizerSpec.adam(3e-3)).withLogEvery(100L).withEvalEvery(0L).withCheckpointEvery(0L);
+        TrainSpec spec = TrainSpec.defaults()
+                .withSteps(800L)
+                .withBatchSize(32)
+                .withEvalBatchSize(128)
+                .withOptimizer(OptimizerSpec.adam(3e-3))
+                .withLogEvery(100L)
+                .withEvalEvery(0L)
+                .withCheckpointEvery(0L);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(spec).seed(5)
-                     .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16}).build()) {
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                DeviceData val = new DeviceData(DATA.val(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(m, Balancers.equal(3))
+                        .spec(spec)
+                        .seed(5)
+                        .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16})
+                        .build()) {
             Report before = t.evaluate(val, "val");
             List<Report> logs = new ArrayList<>();
             t.fit(train, null, List.of(new TrainingListener() {
@@ -61,11 +70,15 @@ class SampledTrainingIT {
             }));
             Report after = t.evaluate(val, "val");
             for (String task : List.of("big", "mid", "small")) {
-                assertThat(after.tasks().get(task).loss()).as(task).isLessThan(0.8 * before.tasks().get(task).loss());
+                assertThat(after.tasks().get(task).loss())
+                        .as(task)
+                        .isLessThan(0.8 * before.tasks().get(task).loss());
             }
             double[] p = t.samplerProbabilities();
-            assertThat(p[0]).isCloseTo(Math.sqrt(5000) / (Math.sqrt(5000) + Math.sqrt(500) + Math.sqrt(50)),
-                    org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(p[0])
+                    .isCloseTo(
+                            Math.sqrt(5000) / (Math.sqrt(5000) + Math.sqrt(500) + Math.sqrt(50)),
+                            org.assertj.core.api.Assertions.within(1e-12));
             long[] drawn = t.sampledCounts();
             assertThat(drawn[0] + drawn[1] + drawn[2]).isEqualTo(800);
             for (int k = 0; k < 3; k++) {
@@ -75,7 +88,8 @@ class SampledTrainingIT {
             // each log record carries the distribution and the draws of its 100 steps
             assertThat(logs).hasSize(8);
             assertThat(logs.get(0).sampling().probabilities()).containsExactly(p);
-            assertThat(java.util.Arrays.stream(logs.get(0).sampling().drawn()).sum()).isEqualTo(100);
+            assertThat(java.util.Arrays.stream(logs.get(0).sampling().drawn()).sum())
+                    .isEqualTo(100);
         }
     }
 
@@ -84,11 +98,13 @@ class SampledTrainingIT {
     void balancersNeedingAllTasksAreRefused() {
         Device device = TestDevice.get();
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             Balancer uw = Balancers.create("uw", Map.of(), BalancerContext.of(3, 1))) {
-            assertThatThrownBy(() -> Trainer.builder(m, uw).sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16})
-                    .build())
+                Balancer uw = Balancers.create("uw", Map.of(), BalancerContext.of(3, 1))) {
+            assertThatThrownBy(() -> Trainer.builder(m, uw)
+                            .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 16})
+                            .build())
                     .isInstanceOf(UserInputException.class)
-                    .hasMessageStartingWith("sampled training trains only the drawn task(s) in each step, and balancer 'uw'");
+                    .hasMessageStartingWith(
+                            "sampled training trains only the drawn task(s) in each step, and balancer 'uw'");
         }
     }
 
@@ -97,10 +113,14 @@ class SampledTrainingIT {
     void aTaskSmallerThanItsBatchIsNamed() {
         Device device = TestDevice.get();
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults()).seed(5)
-                     .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 64}).build()) {
-            assertThatThrownBy(() -> t.trainStep(train)).isInstanceOf(UserInputException.class)
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(m, Balancers.equal(3))
+                        .spec(TrainSpec.defaults())
+                        .seed(5)
+                        .sampled(TaskSamplers.temperature(SIZES, 2, 5), 1, new int[] {32, 32, 64})
+                        .build()) {
+            assertThatThrownBy(() -> t.trainStep(train))
+                    .isInstanceOf(UserInputException.class)
                     .hasMessage("task 'small' has 50 labelled training examples, fewer than its batch size 64; lower"
                             + " tasks.small.batch_size");
         }
@@ -123,10 +143,22 @@ class SampledTrainingIT {
         Device device = TestDevice.get();
         Engine.seed(8);
         try (MultiTaskModel m = TestDevice.on(MultiTaskModel.build(MODEL, new long[] {12}, DATA.tasks()));
-             DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer t = Trainer.builder(m, Balancers.equal(3)).spec(TrainSpec.defaults().withSteps(steps).withBatchSize(16).withEvalBatchSize(64).withLogEvery(1L).withEvalEvery(0L).withCheckpointEvery(0L)).seed(8)
-                     .sampled(TaskSamplers.create("dynamic", Map.of("every", 5), List.of("big", "mid", "small"), SIZES, 8), 2,
-                             new int[] {16, 16, 8}).build()) {
+                DeviceData train = new DeviceData(DATA.train(), DATA.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer t = Trainer.builder(m, Balancers.equal(3))
+                        .spec(TrainSpec.defaults()
+                                .withSteps(steps)
+                                .withBatchSize(16)
+                                .withEvalBatchSize(64)
+                                .withLogEvery(1L)
+                                .withEvalEvery(0L)
+                                .withCheckpointEvery(0L))
+                        .seed(8)
+                        .sampled(
+                                TaskSamplers.create(
+                                        "dynamic", Map.of("every", 5), List.of("big", "mid", "small"), SIZES, 8),
+                                2,
+                                new int[] {16, 16, 8})
+                        .build()) {
             return ResumeIT.fitFrom(t, train, resumeFrom, saveTo);
         }
     }

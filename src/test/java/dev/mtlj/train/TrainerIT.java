@@ -1,11 +1,11 @@
 package dev.mtlj.train;
 
-import dev.mtlj.engine.DType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtlj.balance.Balancers;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.engine.DType;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Precision;
 import dev.mtlj.model.MlpSpec;
@@ -16,7 +16,6 @@ import dev.mtlj.testing.TinyProblem;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,11 +29,24 @@ class TrainerIT {
         Device device = TestDevice.get();
         Engine.seed(7);
         List<Report> reports = new ArrayList<>();
-        TrainSpec spec = TrainSpec.defaults().withSteps(400L).withBatchSize(32).withEvalBatchSize(128).withOptimizer(OptimizerSpec.adam(3e-3)).withLogEvery(50L).withEvalEvery(0L).withCheckpointEvery(0L).withPrecision(precision);
-        try (MultiTaskModel model = MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(32, 32), 0.0), null, null, null),
-                new long[] {8}, data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
-             Trainer trainer = Trainer.builder(model, Balancers.equal(3)).spec(spec).seed(7).build()) {
+        TrainSpec spec = TrainSpec.defaults()
+                .withSteps(400L)
+                .withBatchSize(32)
+                .withEvalBatchSize(128)
+                .withOptimizer(OptimizerSpec.adam(3e-3))
+                .withLogEvery(50L)
+                .withEvalEvery(0L)
+                .withCheckpointEvery(0L)
+                .withPrecision(precision);
+        try (MultiTaskModel model = MultiTaskModel.build(
+                        new ModelSpec(new MlpSpec(List.of(32, 32), 0.0), null, null, null),
+                        new long[] {8},
+                        data.tasks());
+                DeviceData train = new DeviceData(data.train(), data.tasks(), TestDevice.spec(), DType.FLOAT32);
+                Trainer trainer = Trainer.builder(model, Balancers.equal(3))
+                        .spec(spec)
+                        .seed(7)
+                        .build()) {
             TestDevice.on(model);
             trainer.fit(train, null, List.of(new TrainingListener() {
                 @Override
@@ -49,7 +61,9 @@ class TrainerIT {
         assertThat(first.step()).isEqualTo(49);
         assertThat(last.step()).isEqualTo(399);
         for (String task : List.of("reg", "bin", "cls")) {
-            assertThat(last.tasks().get(task).loss()).as(task).isLessThan(0.5 * first.tasks().get(task).loss());
+            assertThat(last.tasks().get(task).loss())
+                    .as(task)
+                    .isLessThan(0.5 * first.tasks().get(task).loss());
         }
     }
 }

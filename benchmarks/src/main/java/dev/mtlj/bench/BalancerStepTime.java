@@ -29,17 +29,45 @@ import org.bytedeco.pytorch.Device;
  * <p>Usage: {@code benchmarks/java BalancerStepTime [rounds] [steps] [batch]}.
  */
 public final class BalancerStepTime {
-    private static final List<String> METHODS = List.of("ew", "uw", "dwa", "rlw", "gls", "imtl-l", "famo", "gradnorm",
-            "stch", "mgda", "mgda-ub", "pcgrad", "gradvac", "cagrad", "imtl-g", "nash-mtl", "fairgrad", "aligned-mtl", "upgrad",
-            "dualproj", "config", "graddrop", "db-mtl", "moco", "excess-mtl");
+    private static final List<String> METHODS = List.of(
+            "ew",
+            "uw",
+            "dwa",
+            "rlw",
+            "gls",
+            "imtl-l",
+            "famo",
+            "gradnorm",
+            "stch",
+            "mgda",
+            "mgda-ub",
+            "pcgrad",
+            "gradvac",
+            "cagrad",
+            "imtl-g",
+            "nash-mtl",
+            "fairgrad",
+            "aligned-mtl",
+            "upgrad",
+            "dualproj",
+            "config",
+            "graddrop",
+            "db-mtl",
+            "moco",
+            "excess-mtl");
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         int warmup = 30;
-        RunConfig base = Quickstart.config(List.of("device=cpu", "train.eval_every=0", "train.checkpoint_every=0",
-                "train.log_every=100000", "train.steps=" + (steps + warmup), "train.batch_size=" + batch));
+        RunConfig base = Quickstart.config(List.of(
+                "device=cpu",
+                "train.eval_every=0",
+                "train.checkpoint_every=0",
+                "train.log_every=100000",
+                "train.steps=" + (steps + warmup),
+                "train.batch_size=" + batch));
         Engine.configureThreads(base.threads());
         Device device = Engine.device(base.deviceSpec());
         DataSplits data = Run.prepare(base);
@@ -49,12 +77,20 @@ public final class BalancerStepTime {
         List<Trainer> trainers = new ArrayList<>();
         try (DeviceData train = new DeviceData(data.train(), data.tasks(), base.deviceSpec(), base.dtypeSpec())) {
             for (String m : METHODS) {
-                RunConfig cfg = Quickstart.config(List.of("device=cpu", "train.batch_size=" + batch, "balancer={type: " + m + "}"));
+                RunConfig cfg = Quickstart.config(
+                        List.of("device=cpu", "train.batch_size=" + batch, "balancer={type: " + m + "}"));
                 Engine.seed(cfg.seed());
-                MultiTaskModel model = MultiTaskModel.build(cfg.model(),
-                        Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
+                MultiTaskModel model = MultiTaskModel.build(
+                        cfg.model(),
+                        Arrays.stream(data.train().exampleShape())
+                                .asLongStream()
+                                .toArray(),
+                        data.tasks());
                 models.add(model);
-                trainers.add(Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build());
+                trainers.add(Trainer.builder(model, Run.balancer(cfg, data))
+                        .spec(cfg.train())
+                        .seed(cfg.seed())
+                        .build());
             }
             // Interleave at the step level: step s runs every method once, in an order rotated by s, so drift and
             // bursts of load on this shared machine hit all methods alike.
@@ -76,18 +112,37 @@ public final class BalancerStepTime {
         }
         double ew = median(times.get("ew"));
         StringBuilder md = new StringBuilder("# Balancer step time relative to equal weighting\n\n");
-        md.append("Command: `benchmarks/java BalancerStepTime ").append(rounds).append(' ').append(steps).append(' ').append(batch)
+        md.append("Command: `benchmarks/java BalancerStepTime ")
+                .append(rounds)
+                .append(' ')
+                .append(steps)
+                .append(' ')
+                .append(batch)
                 .append("`, ")
-                .append(LocalDate.now()).append(". Quickstart model (HPS MLP 250→4×100, ")
-                .append(String.format(Locale.ROOT, "%,d", 0L + sharedParams(base, data))).append(" shared parameters), batch ").append(batch).append(", T = 4, CPU float32, ")
-                .append(base.threads()).append(" intra-op threads; methods interleaved step by step (rotated order), ")
-                .append(rounds * steps).append(" timed steps (after ").append(warmup).append(" warm-up steps) per method.\n\n");
+                .append(LocalDate.now())
+                .append(". Quickstart model (HPS MLP 250→4×100, ")
+                .append(String.format(Locale.ROOT, "%,d", 0L + sharedParams(base, data)))
+                .append(" shared parameters), batch ")
+                .append(batch)
+                .append(", T = 4, CPU float32, ")
+                .append(base.threads())
+                .append(" intra-op threads; methods interleaved step by step (rotated order), ")
+                .append(rounds * steps)
+                .append(" timed steps (after ")
+                .append(warmup)
+                .append(" warm-up steps) per method.\n\n");
         md.append(Machine.describe()).append('\n');
         md.append("| method | median ms/step | IQR (ms) | ratio to EW |\n|---|---|---|---|\n");
         for (String m : METHODS) {
             List<Double> xs = times.get(m);
-            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f–%.3f | %.2f× |%n", m, median(xs), quantile(xs, 0.25),
-                    quantile(xs, 0.75), median(xs) / ew));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.3f | %.3f–%.3f | %.2f× |%n",
+                    m,
+                    median(xs),
+                    quantile(xs, 0.25),
+                    quantile(xs, 0.75),
+                    median(xs) / ew));
         }
         Path out = Path.of("benchmarks/results/" + LocalDate.now() + "-balancer-step-time-batch" + batch + ".md");
         Files.createDirectories(out.getParent());
@@ -97,7 +152,9 @@ public final class BalancerStepTime {
     }
 
     private static long sharedParams(RunConfig cfg, DataSplits data) {
-        try (MultiTaskModel m = MultiTaskModel.build(cfg.model(), Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
+        try (MultiTaskModel m = MultiTaskModel.build(
+                cfg.model(),
+                Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
                 data.tasks())) {
             return m.sharedParameterCount();
         }

@@ -41,20 +41,35 @@ public final class GpuStepTime {
         List<String> summary = new ArrayList<>();
         for (String[] w : WORKLOADS) {
             int width = Integer.parseInt(w[1]);
-            RunConfig cfg = Quickstart.config(List.of("device=" + deviceName, "balancer={type: ew}", "train.eval_every=0",
-                    "train.checkpoint_every=0", "train.log_every=1000000", "train.steps=" + (warmup + repeats * steps),
-                    "train.batch_size=" + w[2], "train.precision=" + w[3], "train.schedule={type: constant}",
-                    "model.backbone={type: mlp, hidden: [" + width + ", " + width + ", " + width + ", " + width + "]}"));
+            RunConfig cfg = Quickstart.config(List.of(
+                    "device=" + deviceName,
+                    "balancer={type: ew}",
+                    "train.eval_every=0",
+                    "train.checkpoint_every=0",
+                    "train.log_every=1000000",
+                    "train.steps=" + (warmup + repeats * steps),
+                    "train.batch_size=" + w[2],
+                    "train.precision=" + w[3],
+                    "train.schedule={type: constant}",
+                    "model.backbone={type: mlp, hidden: [" + width + ", " + width + ", " + width + ", " + width
+                            + "]}"));
             Engine.configureThreads(cfg.threads());
             Device device = Engine.device(cfg.deviceSpec());
             DataSplits data = Run.prepare(cfg);
             Engine.seed(cfg.seed());
             List<Double> ms = new ArrayList<>();
-            try (MultiTaskModel model = MultiTaskModel.build(cfg.model(),
-                    Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
-                 DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec())) {
+            try (MultiTaskModel model = MultiTaskModel.build(
+                            cfg.model(),
+                            Arrays.stream(data.train().exampleShape())
+                                    .asLongStream()
+                                    .toArray(),
+                            data.tasks());
+                    DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec())) {
                 model.to(cfg.deviceSpec(), cfg.dtypeSpec());
-                try (Trainer t = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build()) {
+                try (Trainer t = Trainer.builder(model, Run.balancer(cfg, data))
+                        .spec(cfg.train())
+                        .seed(cfg.seed())
+                        .build()) {
                     for (int i = 0; i < warmup; i++) {
                         t.trainStep(train);
                     }

@@ -25,8 +25,11 @@ final class Machine {
     static String describe() {
         String cpu = "unknown";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         } catch (IOException ignored) {
             // keep "unknown"
         }
@@ -34,6 +37,7 @@ final class Machine {
                 + "- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + "\n"
                 + "- libtorch: JavaCPP presets pytorch 2.10.0-1.5.13 (CPU), OPENBLAS_NUM_THREADS="
                 + System.getenv("OPENBLAS_NUM_THREADS") + "\n"
-                + "- JavaCPP maxPhysicalBytes: " + System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "default") + "\n";
+                + "- JavaCPP maxPhysicalBytes: "
+                + System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "default") + "\n";
     }
 }

@@ -39,16 +39,35 @@ import org.bytedeco.pytorch.global.torch;
 public final class PeerStep {
     /** Config overrides per training workload (on top of the quickstart config). */
     static final Map<String, List<String>> TRAINING = Map.of(
-            "hps-ew", List.of("data.classes=0", "model.backbone={type: mlp, hidden: [512, 512, 512, 512]}",
-                    "balancer={type: ew}", "train.batch_size=256"),
-            "hps-gradnorm", List.of("data.classes=0", "model.backbone={type: mlp, hidden: [512, 512, 512, 512]}",
-                    "balancer={type: gradnorm}", "train.batch_size=256"),
-            "hps-upgrad", List.of("data.classes=4", "model.backbone={type: mlp, hidden: [512, 512, 512, 512]}",
-                    "balancer={type: upgrad}", "train.batch_size=256"),
-            "tiny-ew", List.of("data.classes=0", "model.backbone={type: mlp, hidden: [32, 32]}", "balancer={type: ew}",
-                    "train.batch_size=16"),
-            "cnn-ew", List.of("model.backbone={type: cnn, channels: [16, 32], kernel: 3, batch_norm: true, hidden: [128]}",
-                    "balancer={type: ew}", "train.batch_size=128"));
+            "hps-ew",
+                    List.of(
+                            "data.classes=0",
+                            "model.backbone={type: mlp, hidden: [512, 512, 512, 512]}",
+                            "balancer={type: ew}",
+                            "train.batch_size=256"),
+            "hps-gradnorm",
+                    List.of(
+                            "data.classes=0",
+                            "model.backbone={type: mlp, hidden: [512, 512, 512, 512]}",
+                            "balancer={type: gradnorm}",
+                            "train.batch_size=256"),
+            "hps-upgrad",
+                    List.of(
+                            "data.classes=4",
+                            "model.backbone={type: mlp, hidden: [512, 512, 512, 512]}",
+                            "balancer={type: upgrad}",
+                            "train.batch_size=256"),
+            "tiny-ew",
+                    List.of(
+                            "data.classes=0",
+                            "model.backbone={type: mlp, hidden: [32, 32]}",
+                            "balancer={type: ew}",
+                            "train.batch_size=16"),
+            "cnn-ew",
+                    List.of(
+                            "model.backbone={type: cnn, channels: [16, 32], kernel: 3, batch_norm: true, hidden: [128]}",
+                            "balancer={type: ew}",
+                            "train.batch_size=128"));
 
     public static void main(String[] args) throws Exception {
         String workload = null;
@@ -73,18 +92,29 @@ public final class PeerStep {
         } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
             workload = null; // a missing or non-numeric option value: print the usage below
         }
-        if (workload == null || !(TRAINING.containsKey(workload) || workload.matches("infer-b(1|64)|op-add")) || threads < 1
-                || warmup < 0 || steps < 1 || repeats < 1) {
+        if (workload == null
+                || !(TRAINING.containsKey(workload) || workload.matches("infer-b(1|64)|op-add"))
+                || threads < 1
+                || warmup < 0
+                || steps < 1
+                || repeats < 1) {
             System.err.println("usage: PeerStep WORKLOAD [--device D] [--bf16] [--threads N] [--warmup N] [--steps N]"
-                    + " [--repeats N]; workloads: " + new java.util.TreeSet<>(TRAINING.keySet()) + ", infer-b1, infer-b64, op-add");
+                    + " [--repeats N]; workloads: " + new java.util.TreeSet<>(TRAINING.keySet())
+                    + ", infer-b1, infer-b64, op-add");
             System.exit(2);
         }
         Engine.configureThreads(threads);
-        System.out.printf(Locale.ROOT, "META java libtorch=2.10.0 (javacpp-presets 1.5.13) threads=%d device=%s jvm=%s%n",
-                torch.get_num_threads(), device, Runtime.version());
-        Runnable step = workload.equals("op-add") ? addOp() : workload.startsWith("infer-b")
-                ? inference(device, threads, Integer.parseInt(workload.substring("infer-b".length())))
-                : training(workload, device, bf16, threads, warmup + steps * repeats);
+        System.out.printf(
+                Locale.ROOT,
+                "META java libtorch=2.10.0 (javacpp-presets 1.5.13) threads=%d device=%s jvm=%s%n",
+                torch.get_num_threads(),
+                device,
+                Runtime.version());
+        Runnable step = workload.equals("op-add")
+                ? addOp()
+                : workload.startsWith("infer-b")
+                        ? inference(device, threads, Integer.parseInt(workload.substring("infer-b".length())))
+                        : training(workload, device, bf16, threads, warmup + steps * repeats);
         Device target = Engine.device(DeviceSpec.parse(device));
         for (int i = 0; i < warmup; i++) {
             step.run();
@@ -96,25 +126,40 @@ public final class PeerStep {
                 step.run();
             }
             sync(target);
-            System.out.printf(Locale.ROOT, "RESULT java %s %d %.6f%n", workload, r, (System.nanoTime() - t0) / 1e6 / steps);
+            System.out.printf(
+                    Locale.ROOT, "RESULT java %s %d %.6f%n", workload, r, (System.nanoTime() - t0) / 1e6 / steps);
         }
         System.exit(0); // the trainer and data stay open until here on purpose: they are the workload
     }
 
     private static Runnable training(String workload, String device, boolean bf16, int threads, int totalSteps) {
         List<String> overrides = new ArrayList<>(TRAINING.get(workload));
-        overrides.addAll(List.of("device=" + device, "threads=" + threads, "train.eval_every=0", "train.checkpoint_every=0",
-                "train.log_every=1000000000", "train.steps=" + totalSteps, "train.schedule={type: constant}",
-                "train.precision=" + (bf16 ? "bf16" : "fp32"), "data.sigmas=[1, 10, 100]", "data.val=10", "data.test=10"));
+        overrides.addAll(List.of(
+                "device=" + device,
+                "threads=" + threads,
+                "train.eval_every=0",
+                "train.checkpoint_every=0",
+                "train.log_every=1000000000",
+                "train.steps=" + totalSteps,
+                "train.schedule={type: constant}",
+                "train.precision=" + (bf16 ? "bf16" : "fp32"),
+                "data.sigmas=[1, 10, 100]",
+                "data.val=10",
+                "data.test=10"));
         RunConfig cfg = Quickstart.config(overrides);
         Device dev = Engine.device(cfg.deviceSpec());
         DataSplits data = workload.equals("cnn-ew") ? images() : Run.prepare(cfg);
         Engine.seed(cfg.seed());
-        MultiTaskModel model = MultiTaskModel.build(cfg.model(),
-                Arrays.stream(data.train().exampleShape()).asLongStream().toArray(), data.tasks());
+        MultiTaskModel model = MultiTaskModel.build(
+                cfg.model(),
+                Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
+                data.tasks());
         DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
         model.to(cfg.deviceSpec(), cfg.dtypeSpec());
-        Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build();
+        Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data))
+                .spec(cfg.train())
+                .seed(cfg.seed())
+                .build();
         return () -> trainer.trainStep(train);
     }
 
@@ -136,16 +181,21 @@ public final class PeerStep {
             labels.put(t, new TaskLabels(y, 1));
         }
         MultiTaskData all = new MultiTaskData(x, new int[] {1, 28, 28}, labels);
-        List<TaskSpec> tasks = List.of(TaskSpec.of("left", TaskKind.CLASSIFICATION, 10),
-                TaskSpec.of("right", TaskKind.CLASSIFICATION, 10));
+        List<TaskSpec> tasks = List.of(
+                TaskSpec.of("left", TaskKind.CLASSIFICATION, 10), TaskSpec.of("right", TaskKind.CLASSIFICATION, 10));
         return new DataSplits(tasks, all, all.slice(0, 10), all.slice(0, 10));
     }
 
     /** A quickstart model trained for 2 steps (its weights do not change the cost), opened as a Predictor. */
     private static Runnable inference(String device, int threads, int batch) throws Exception {
         Path root = Files.createTempDirectory("mtlj-peer-");
-        RunConfig cfg = Quickstart.config(List.of("device=" + device, "threads=" + threads, "train.steps=2",
-                "train.eval_every=0", "train.checkpoint_every=0", "output=" + root));
+        RunConfig cfg = Quickstart.config(List.of(
+                "device=" + device,
+                "threads=" + threads,
+                "train.steps=2",
+                "train.eval_every=0",
+                "train.checkpoint_every=0",
+                "output=" + root));
         Path dir = Run.train(cfg).dir();
         Predictor p = Predictor.open(dir, PredictorOptions.defaults().withDevice(device));
         Random rnd = new Random(42);

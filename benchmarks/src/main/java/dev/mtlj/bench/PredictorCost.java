@@ -21,7 +21,8 @@ public final class PredictorCost {
         int[] batches = {1, 8, 32, 64};
         System.out.println("| model | batch | µs per call | µs per example |\n|---|---:|---:|---:|");
         for (String path : args) {
-            try (Predictor p = Predictor.open(Path.of(path), PredictorOptions.defaults().withDevice("cpu"))) {
+            try (Predictor p =
+                    Predictor.open(Path.of(path), PredictorOptions.defaults().withDevice("cpu"))) {
                 int size = (int) p.signature().exampleSize();
                 Random rnd = new Random(1);
                 float[] x = new float[64 * size];
@@ -43,7 +44,12 @@ public final class PredictorCost {
                 }
                 for (int b = 0; b < batches.length; b++) {
                     Arrays.sort(us[b]);
-                    System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f |%n", Path.of(path).getFileName(), batches[b], us[b][3],
+                    System.out.printf(
+                            Locale.ROOT,
+                            "| %s | %d | %.1f | %.1f |%n",
+                            Path.of(path).getFileName(),
+                            batches[b],
+                            us[b][3],
                             us[b][3] / batches[b]);
                 }
             }

@@ -25,13 +25,20 @@ import org.bytedeco.pytorch.Device;
  */
 public final class SchedulerOverhead {
     public static void main(String[] args) {
-        RunConfig cfg = Quickstart.config(List.of("device=cpu", "balancer={type: ew}", "train.eval_every=0",
-                "train.checkpoint_every=0", "train.log_every=1000000", "train.steps=100000"));
+        RunConfig cfg = Quickstart.config(List.of(
+                "device=cpu",
+                "balancer={type: ew}",
+                "train.eval_every=0",
+                "train.checkpoint_every=0",
+                "train.log_every=1000000",
+                "train.steps=100000"));
         Engine.configureThreads(cfg.threads());
         Device device = Engine.device(cfg.deviceSpec());
         DataSplits data = Run.prepare(cfg);
         List<String> names = data.tasks().stream().map(t -> t.name()).toList();
-        long[] sizes = names.stream().mapToLong(n -> data.train().labels().get(n).labelled()).toArray();
+        long[] sizes = names.stream()
+                .mapToLong(n -> data.train().labels().get(n).labelled())
+                .toArray();
         int[][] rows = new int[names.size()][];
         for (int k = 0; k < rows.length; k++) {
             rows[k] = java.util.stream.IntStream.range(0, (int) sizes[k]).toArray();
@@ -40,10 +47,17 @@ public final class SchedulerOverhead {
         List<Double> temperatureUs = new ArrayList<>();
         List<Double> dynamicUs = new ArrayList<>();
         Engine.seed(cfg.seed());
-        try (MultiTaskModel model = MultiTaskModel.build(cfg.model(), Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
-                data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
-             Trainer t = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build()) {
+        try (MultiTaskModel model = MultiTaskModel.build(
+                        cfg.model(),
+                        Arrays.stream(data.train().exampleShape())
+                                .asLongStream()
+                                .toArray(),
+                        data.tasks());
+                DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+                Trainer t = Trainer.builder(model, Run.balancer(cfg, data))
+                        .spec(cfg.train())
+                        .seed(cfg.seed())
+                        .build()) {
             for (int i = 0; i < 100; i++) {
                 t.trainStep(train);
             }
@@ -56,15 +70,28 @@ public final class SchedulerOverhead {
                 }
                 stepMs.add((System.nanoTime() - t0) / 1e6 / 200);
                 temperatureUs.add(schedule(TaskSamplers.temperature(sizes, 2, r), rows, names, 200_000, false));
-                dynamicUs.add(schedule(TaskSamplers.create("dynamic", java.util.Map.of(), names, sizes, r), rows, names, 200_000, true));
+                dynamicUs.add(schedule(
+                        TaskSamplers.create("dynamic", java.util.Map.of(), names, sizes, r),
+                        rows,
+                        names,
+                        200_000,
+                        true));
             }
         }
         double step = BalancerStepTime.median(stepMs);
         double temp = BalancerStepTime.median(temperatureUs);
         double dyn = BalancerStepTime.median(dynamicUs);
-        System.out.printf(Locale.ROOT, "quickstart EW step (CPU, batch 64): median %.4f ms over 7 blocks of 200 steps%n", step);
-        System.out.printf(Locale.ROOT, "scheduler, temperature T=2: %.3f µs per step = %.3f%% of a step%n", temp, 100 * temp / 1000 / step);
-        System.out.printf(Locale.ROOT, "scheduler, dynamic (with loss bookkeeping): %.3f µs per step = %.3f%% of a step%n", dyn,
+        System.out.printf(
+                Locale.ROOT, "quickstart EW step (CPU, batch 64): median %.4f ms over 7 blocks of 200 steps%n", step);
+        System.out.printf(
+                Locale.ROOT,
+                "scheduler, temperature T=2: %.3f µs per step = %.3f%% of a step%n",
+                temp,
+                100 * temp / 1000 / step);
+        System.out.printf(
+                Locale.ROOT,
+                "scheduler, dynamic (with loss bookkeeping): %.3f µs per step = %.3f%% of a step%n",
+                dyn,
                 100 * dyn / 1000 / step);
         System.out.println(Machine.describe());
     }

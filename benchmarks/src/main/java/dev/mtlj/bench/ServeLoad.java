@@ -36,8 +36,8 @@ public final class ServeLoad {
     private static final int PORT_OFF = 18182;
     private static final int PORT_NOWAIT = 18183;
     private static final double TICKS = 100; // USER_HZ on Linux
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     private static long pidOn;
     private static long pidOff;
     private static long pidNoWait;
@@ -58,14 +58,18 @@ public final class ServeLoad {
         pidOn = on.pid();
         pidOff = off.pid();
         pidNoWait = noWait.pid();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // also when this JVM is interrupted
-            on.destroy();
-            off.destroy();
-            noWait.destroy();
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> { // also when this JVM is interrupted
+                            on.destroy();
+                            off.destroy();
+                            noWait.destroy();
+                        }));
         try {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             awaitReady(client, PORT_ON);
             awaitReady(client, PORT_OFF);
             awaitReady(client, PORT_NOWAIT);
@@ -84,9 +88,18 @@ public final class ServeLoad {
                             Point p = load(client, PORTS.get(mode), model, sizes.get(model), c, n, 60);
                             String key = model + "|" + c + "|" + mode;
                             results.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
-                            System.out.printf(Locale.ROOT, "round %d %-12s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
-                                    + "  cpu/request: server %4.0f us, client %4.0f us%n", r + 1, key, p.throughput(), p.p50Ms(),
-                                    p.p99Ms(), p.errors(), p.serverCpuUs(), p.clientCpuUs());
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "round %d %-12s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d"
+                                            + "  cpu/request: server %4.0f us, client %4.0f us%n",
+                                    r + 1,
+                                    key,
+                                    p.throughput(),
+                                    p.p50Ms(),
+                                    p.p99Ms(),
+                                    p.errors(),
+                                    p.serverCpuUs(),
+                                    p.clientCpuUs());
                         }
                     }
                 }
@@ -102,18 +115,38 @@ public final class ServeLoad {
     }
 
     private static Process start(int port, String qs, String cnn, List<String> extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("./mtlj", "serve", "--model", "qs=" + qs, "--model", "cnn=" + cnn,
-                "--port", Integer.toString(port), "--threads", "1", "--device", "cpu", "-q"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "./mtlj",
+                "serve",
+                "--model",
+                "qs=" + qs,
+                "--model",
+                "cnn=" + cnn,
+                "--port",
+                Integer.toString(port),
+                "--threads",
+                "1",
+                "--device",
+                "cpu",
+                "-q"));
         cmd.addAll(extra);
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(Path.of("benchmarks/target/serve-" + port + ".log").toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        Path.of("benchmarks/target/serve-" + port + ".log").toFile())
+                .start();
     }
 
     private static void awaitReady(HttpClient client, int port) throws Exception {
         for (int i = 0; i < 600; i++) {
             try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (client.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create("http://127.0.0.1:" + port + "/v2/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -121,7 +154,8 @@ public final class ServeLoad {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("server on port " + port + " did not become ready; see benchmarks/target/serve-" + port + ".log");
+        throw new IllegalStateException(
+                "server on port " + port + " did not become ready; see benchmarks/target/serve-" + port + ".log");
     }
 
     private static byte[] body(int size, long seed) {
@@ -153,8 +187,10 @@ public final class ServeLoad {
             threads[c] = new Thread(() -> {
                 byte[][] bodies = {body(size, 7L * id), body(size, 7L * id + 1), body(size, 7L * id + 2)};
                 for (int k = 0; k < each && System.nanoTime() < deadline; k++) {
-                    HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[k % 3])).build();
+                    HttpRequest req = HttpRequest.newBuilder(uri)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[k % 3]))
+                            .build();
                     long s = System.nanoTime();
                     try {
                         HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -184,13 +220,19 @@ public final class ServeLoad {
             at += done[c];
         }
         Arrays.sort(all);
-        return new Point(n / seconds, all[(int) (0.50 * (n - 1))] / 1e6, all[(int) (0.99 * (n - 1))] / 1e6, errors.get(),
-                serverUs, clientUs);
+        return new Point(
+                n / seconds,
+                all[(int) (0.50 * (n - 1))] / 1e6,
+                all[(int) (0.99 * (n - 1))] / 1e6,
+                errors.get(),
+                serverUs,
+                clientUs);
     }
 
     /** Resident memory of the batching server over {@code total} requests at 32 clients. */
     private static String soak(HttpClient client, long pid, int size, int total) throws Exception {
-        StringBuilder md = new StringBuilder("| requests | server VmRSS (MiB) | req/s in the chunk |\n|---:|---:|---:|\n");
+        StringBuilder md =
+                new StringBuilder("| requests | server VmRSS (MiB) | req/s in the chunk |\n|---:|---:|---:|\n");
         int chunk = 10_000;
         long firstAfterWarmup = -1;
         long last = 0;
@@ -201,11 +243,20 @@ public final class ServeLoad {
                 firstAfterWarmup = rss;
             }
             last = rss;
-            md.append(String.format(Locale.ROOT, "| %,d | %.1f | %.0f |%n", done + chunk, rss / 1024.0, p.throughput()));
-            System.out.printf(Locale.ROOT, "soak %,d requests: VmRSS %.1f MiB, %.0f req/s, errors %d%n", done + chunk,
-                    rss / 1024.0, p.throughput(), p.errors());
+            md.append(
+                    String.format(Locale.ROOT, "| %,d | %.1f | %.0f |%n", done + chunk, rss / 1024.0, p.throughput()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "soak %,d requests: VmRSS %.1f MiB, %.0f req/s, errors %d%n",
+                    done + chunk,
+                    rss / 1024.0,
+                    p.throughput(),
+                    p.errors());
         }
-        md.append(String.format(Locale.ROOT, "%nGrowth from 20,000 requests (after warm-up) to %,d: %+.2f%%.%n", total,
+        md.append(String.format(
+                Locale.ROOT,
+                "%nGrowth from 20,000 requests (after warm-up) to %,d: %+.2f%%.%n",
+                total,
                 100.0 * (last - firstAfterWarmup) / firstAfterWarmup));
         return md.toString();
     }
@@ -231,20 +282,42 @@ public final class ServeLoad {
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
-    private static void write(Map<String, List<Point>> results, String soak, String qs, String cnn, int perPoint, int rounds,
-                              long pidOn, long pidOff) throws IOException {
+    private static void write(
+            Map<String, List<Point>> results,
+            String soak,
+            String qs,
+            String cnn,
+            int perPoint,
+            int rounds,
+            long pidOn,
+            long pidOff)
+            throws IOException {
         StringBuilder md = new StringBuilder("# Serving load: dynamic batching on vs off\n\n");
-        md.append("Command: `benchmarks/java ServeLoad ").append(qs).append(' ').append(cnn).append(' ').append(perPoint)
-                .append(' ').append(rounds).append("`\n\n").append(Machine.describe()).append("\n\n")
-                .append("Three `mtlj serve` processes (`--threads 1 --device cpu`; one with the default batching: max 64 examples,"
-                        + " 2 ms wait; one with `--max-wait-us 0`, `on-nowait`: a batch is whatever queued while the last one ran; one with"
-                        + " `--no-batching`), each serving `qs` (quickstart MLP, 250 inputs, 4 task heads) and"
-                        + " `cnn` (Multi-Fashion CNN, 1×28×28, 2 heads). Closed-loop clients send one example per request"
-                        + " (JDK HttpClient, HTTP/1.1 keep-alive) on the same 2-core machine, so client and server share the"
-                        + " cores. " + perPoint + " requests per point (cnn: " + perPoint / 2 + "), on/off interleaved in each of "
-                        + rounds + " rounds; medians over rounds (p50/p99: median of the rounds' percentiles).\n\n");
-        md.append("| model | clients | batching | req/s | p50 ms | p99 ms | errors | server CPU µs/req | client CPU µs/req |"
-                + " on/off throughput |\n").append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("Command: `benchmarks/java ServeLoad ")
+                .append(qs)
+                .append(' ')
+                .append(cnn)
+                .append(' ')
+                .append(perPoint)
+                .append(' ')
+                .append(rounds)
+                .append("`\n\n")
+                .append(Machine.describe())
+                .append("\n\n")
+                .append(
+                        "Three `mtlj serve` processes (`--threads 1 --device cpu`; one with the default batching: max 64 examples,"
+                                + " 2 ms wait; one with `--max-wait-us 0`, `on-nowait`: a batch is whatever queued while the last one ran; one with"
+                                + " `--no-batching`), each serving `qs` (quickstart MLP, 250 inputs, 4 task heads) and"
+                                + " `cnn` (Multi-Fashion CNN, 1×28×28, 2 heads). Closed-loop clients send one example per request"
+                                + " (JDK HttpClient, HTTP/1.1 keep-alive) on the same 2-core machine, so client and server share the"
+                                + " cores. " + perPoint + " requests per point (cnn: " + perPoint / 2
+                                + "), on/off interleaved in each of "
+                                + rounds
+                                + " rounds; medians over rounds (p50/p99: median of the rounds' percentiles).\n\n");
+        md.append(
+                        "| model | clients | batching | req/s | p50 ms | p99 ms | errors | server CPU µs/req | client CPU µs/req |"
+                                + " on/off throughput |\n")
+                .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String model : List.of("qs", "cnn")) {
             for (int c : CLIENTS) {
                 double onTp = 0;
@@ -260,14 +333,24 @@ public final class ServeLoad {
                     } else {
                         ratio = String.format(Locale.ROOT, "%.2f× (no wait: %.2f×)", onTp / tp, noWaitTp / tp);
                     }
-                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f | %.2f | %.2f | %d | %.0f | %.0f | %s |%n", model, c,
-                            mode, tp, median(ps.stream().map(Point::p50Ms).toList()), median(ps.stream().map(Point::p99Ms).toList()),
-                            ps.stream().mapToLong(Point::errors).sum(), median(ps.stream().map(Point::serverCpuUs).toList()),
-                            median(ps.stream().map(Point::clientCpuUs).toList()), ratio));
+                    md.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %s | %.0f | %.2f | %.2f | %d | %.0f | %.0f | %s |%n",
+                            model,
+                            c,
+                            mode,
+                            tp,
+                            median(ps.stream().map(Point::p50Ms).toList()),
+                            median(ps.stream().map(Point::p99Ms).toList()),
+                            ps.stream().mapToLong(Point::errors).sum(),
+                            median(ps.stream().map(Point::serverCpuUs).toList()),
+                            median(ps.stream().map(Point::clientCpuUs).toList()),
+                            ratio));
                 }
             }
         }
-        md.append("\n## Resident memory over the soak (batching server, qs, 32 clients)\n\n").append(soak);
+        md.append("\n## Resident memory over the soak (batching server, qs, 32 clients)\n\n")
+                .append(soak);
         Path out = Path.of("benchmarks/results/" + LocalDate.now() + "-serve-load.md");
         Files.writeString(out, md.toString());
         System.out.println("wrote " + out);

@@ -33,28 +33,43 @@ public final class Soak {
 
     public static void main(String[] args) throws Exception {
         long steps = args.length > 0 ? Long.parseLong(args[0]) : 20_000;
-        RunConfig cfg = Quickstart.config(List.of("device=cpu", "train.steps=" + steps, "train.eval_every=2000",
-                "train.checkpoint_every=0"));
+        RunConfig cfg = Quickstart.config(
+                List.of("device=cpu", "train.steps=" + steps, "train.eval_every=2000", "train.checkpoint_every=0"));
         Engine.configureThreads(cfg.threads());
         Device device = Engine.device(cfg.deviceSpec());
         DataSplits data = Run.prepare(cfg);
         List<Sample> samples = new ArrayList<>();
         long[] last = {System.nanoTime()};
         Engine.seed(cfg.seed());
-        try (MultiTaskModel model = MultiTaskModel.build(cfg.model(), Arrays.stream(data.train().exampleShape()).asLongStream().toArray(),
-                data.tasks());
-             DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
-             DeviceData val = new DeviceData(data.val(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
-             Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data)).spec(cfg.train()).seed(cfg.seed()).build()) {
+        try (MultiTaskModel model = MultiTaskModel.build(
+                        cfg.model(),
+                        Arrays.stream(data.train().exampleShape())
+                                .asLongStream()
+                                .toArray(),
+                        data.tasks());
+                DeviceData train = new DeviceData(data.train(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+                DeviceData val = new DeviceData(data.val(), data.tasks(), cfg.deviceSpec(), cfg.dtypeSpec());
+                Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data))
+                        .spec(cfg.train())
+                        .seed(cfg.seed())
+                        .build()) {
             trainer.fit(train, val, List.of(new TrainingListener() {
                 @Override
                 public void onStep(StepResult r) {
                     long done = r.step() + 1;
                     if (done % 1000 == 0) {
                         long now = System.nanoTime();
-                        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
-                        samples.add(new Sample(done, Machine.statusKib("VmRSS"), Machine.statusKib("RssAnon"), heap,
-                                Pointer.totalCount(), (now - last[0]) / 1e6 / 1000));
+                        long heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+                                        .getHeapMemoryUsage()
+                                        .getCommitted()
+                                / 1024;
+                        samples.add(new Sample(
+                                done,
+                                Machine.statusKib("VmRSS"),
+                                Machine.statusKib("RssAnon"),
+                                heap,
+                                Pointer.totalCount(),
+                                (now - last[0]) / 1e6 / 1000));
                         last[0] = now;
                     }
                 }
@@ -74,22 +89,50 @@ public final class Soak {
         Sample ref = samples.stream().filter(s -> s.step() == 2000).findFirst().orElse(samples.get(0));
         Sample end = samples.get(samples.size() - 1);
         double growth = 100.0 * (end.rssKib() - ref.rssKib()) / ref.rssKib();
-        double nativeGrowth = 100.0 * ((end.anonKib() - end.heapKib()) - (ref.anonKib() - ref.heapKib())) / ref.rssKib();
+        double nativeGrowth =
+                100.0 * ((end.anonKib() - end.heapKib()) - (ref.anonKib() - ref.heapKib())) / ref.rssKib();
         StringBuilder md = new StringBuilder("# Soak: quickstart model, " + steps + " steps\n\n");
-        md.append("Command: `benchmarks/soak ").append(steps).append("`, ").append(LocalDate.now()).append("\n\n");
+        md.append("Command: `benchmarks/soak ")
+                .append(steps)
+                .append("`, ")
+                .append(LocalDate.now())
+                .append("\n\n");
         md.append(Machine.describe()).append('\n');
-        md.append("JVM options: `").append(String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
-                .getInputArguments())).append("`\n\n");
-        md.append("| step | VmRSS (MiB) | RssAnon (MiB) | Java heap committed (MiB) | RssAnon − heap (MiB) | live JavaCPP handles | ms/step (last 1000) |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        md.append("JVM options: `")
+                .append(String.join(
+                        " ",
+                        java.lang.management.ManagementFactory.getRuntimeMXBean()
+                                .getInputArguments()))
+                .append("`\n\n");
+        md.append(
+                "| step | VmRSS (MiB) | RssAnon (MiB) | Java heap committed (MiB) | RssAnon − heap (MiB) | live JavaCPP handles | ms/step (last 1000) |\n"
+                        + "|---|---|---|---|---|---|---|\n");
         for (Sample s : samples) {
-            md.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %d | %.3f |%n", s.step(), s.rssKib() / 1024.0,
-                    s.anonKib() / 1024.0, s.heapKib() / 1024.0, (s.anonKib() - s.heapKib()) / 1024.0, s.handles(), s.msPerStep()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.1f | %.1f | %.1f | %.1f | %d | %.3f |%n",
+                    s.step(),
+                    s.rssKib() / 1024.0,
+                    s.anonKib() / 1024.0,
+                    s.heapKib() / 1024.0,
+                    (s.anonKib() - s.heapKib()) / 1024.0,
+                    s.handles(),
+                    s.msPerStep()));
         }
-        md.append(String.format(Locale.ROOT, "%nVmRSS at step %d: %.1f MiB; at step %d: %.1f MiB; growth %.2f%% (criterion: < 5%%): %s%n",
-                ref.step(), ref.rssKib() / 1024.0, end.step(), end.rssKib() / 1024.0, growth, growth < 5 ? "PASS" : "FAIL"));
-        md.append(String.format(Locale.ROOT, "Growth of RssAnon − Java heap committed over the same span, relative to VmRSS at step %d: %.2f%%%n",
-                ref.step(), nativeGrowth));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nVmRSS at step %d: %.1f MiB; at step %d: %.1f MiB; growth %.2f%% (criterion: < 5%%): %s%n",
+                ref.step(),
+                ref.rssKib() / 1024.0,
+                end.step(),
+                end.rssKib() / 1024.0,
+                growth,
+                growth < 5 ? "PASS" : "FAIL"));
+        md.append(String.format(
+                Locale.ROOT,
+                "Growth of RssAnon − Java heap committed over the same span, relative to VmRSS at step %d: %.2f%%%n",
+                ref.step(),
+                nativeGrowth));
         String tag = System.getenv().getOrDefault("SOAK_TAG", "default-jvm");
         Path out = Path.of("benchmarks/results/" + LocalDate.now() + "-soak-" + tag + ".md");
         Files.createDirectories(out.getParent());

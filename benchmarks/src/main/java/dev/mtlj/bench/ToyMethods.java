@@ -49,9 +49,10 @@ public final class ToyMethods {
         Engine.configureThreads(1);
         Device cpu = Engine.cpu();
         String registry = method.equals("nashmtl") ? "nash-mtl" : method;
-        Balancer balancer = Balancers.create(registry, Map.of(),
-                new BalancerContext(List.of("f1", "f2"), List.of(true, true), 1e-3, 42));
-        Tensor x = Tensors.vector(new double[] {-8.5, 7.5}, cpu, torch.ScalarType.Float).requires_grad_(true);
+        Balancer balancer = Balancers.create(
+                registry, Map.of(), new BalancerContext(List.of("f1", "f2"), List.of(true, true), 1e-3, 42));
+        Tensor x = Tensors.vector(new double[] {-8.5, 7.5}, cpu, torch.ScalarType.Float)
+                .requires_grad_(true);
         Adam adam = new Adam(new TensorVector(x), new AdamOptions(1e-3));
         long t0 = 0;
         for (int s = -200; s < steps; s++) {
@@ -65,10 +66,12 @@ public final class ToyMethods {
         double ms = (System.nanoTime() - t0) / 1e6 / steps;
         double[] xv = Tensors.toDoubles(x.detach());
         double[] f;
-        try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        try (PointerScope scope = new PointerScope();
+                NoGradGuard g = new NoGradGuard()) {
             f = Tensors.toDoubles(torch.stack(new TensorVector(toy(x))));
         }
-        System.out.printf(Locale.ROOT, "TOY java %s %d %.6f %.4f %.4f %.4f %.4f%n", method, steps, ms, xv[0], xv[1], f[0], f[1]);
+        System.out.printf(
+                Locale.ROOT, "TOY java %s %d %.6f %.4f %.4f %.4f %.4f%n", method, steps, ms, xv[0], xv[1], f[0], f[1]);
         System.exit(0);
     }
 
@@ -79,8 +82,11 @@ public final class ToyMethods {
         balancer.accept(new Balancer.Visitor<Void>() {
             @Override
             public Void lossWeighting(LossWeighting m) {
-                double[] w = m.weigh(new LossInput(step, 0, m.readsLosses() ? shifted(stacked) : null, null, null)).values();
-                stacked.mul(Tensors.vector(w, x.device(), torch.ScalarType.Float)).sum().backward();
+                double[] w = m.weigh(new LossInput(step, 0, m.readsLosses() ? shifted(stacked) : null, null, null))
+                        .values();
+                stacked.mul(Tensors.vector(w, x.device(), torch.ScalarType.Float))
+                        .sum()
+                        .backward();
                 adam.step();
                 if (m.signals().contains(LossWeighting.Signal.POST_STEP_LOSSES)) {
                     try (NoGradGuard g = new NoGradGuard()) {
@@ -94,12 +100,18 @@ public final class ToyMethods {
             public Void gramianWeighting(GramianWeighting m) {
                 double[][] j = new double[2][];
                 for (int i = 0; i < 2; i++) {
-                    TensorVector g = torch.grad(new TensorVector(f[i]), new TensorVector(x), new TensorVector(),
-                            new BoolOptional(i == 0), false, false);
+                    TensorVector g = torch.grad(
+                            new TensorVector(f[i]),
+                            new TensorVector(x),
+                            new TensorVector(),
+                            new BoolOptional(i == 0),
+                            false,
+                            false);
                     j[i] = Tensors.toDoubles(g.get(0));
                 }
                 double[][] h = {{dot(j[0], j[0]), dot(j[0], j[1])}, {dot(j[1], j[0]), dot(j[1], j[1])}};
-                double[] w = m.weigh(new GramianInput(step, 0, h, m.readsLosses() ? Tensors.toDoubles(stacked) : null)).weights();
+                double[] w = m.weigh(new GramianInput(step, 0, h, m.readsLosses() ? Tensors.toDoubles(stacked) : null))
+                        .weights();
                 double[] d = {w[0] * j[0][0] + w[1] * j[1][0], w[0] * j[0][1] + w[1] * j[1][1]};
                 x.mutable_grad().put(Tensors.vector(d, x.device(), torch.ScalarType.Float));
                 adam.step();
@@ -108,7 +120,8 @@ public final class ToyMethods {
 
             @Override
             public Void rowAggregator(RowAggregator m) {
-                throw new IllegalArgumentException("the toy benchmark runs loss and Gramian weightings only, not " + m.name());
+                throw new IllegalArgumentException(
+                        "the toy benchmark runs loss and Gramian weightings only, not " + m.name());
             }
         });
     }
@@ -130,8 +143,23 @@ public final class ToyMethods {
         Tensor x1 = x.select(0, 0);
         Tensor x2 = x.select(0, 1);
         Tensor t = x2.neg().tanh();
-        Tensor h1 = x1.neg().sub(s(7)).mul(s(0.5)).sub(t).abs().clamp_min(s(LOWER)).log().add(s(6));
-        Tensor h2 = x1.neg().add(s(3)).mul(s(0.5)).add(t).add(s(2)).abs().clamp_min(s(LOWER)).log().add(s(6));
+        Tensor h1 = x1.neg()
+                .sub(s(7))
+                .mul(s(0.5))
+                .sub(t)
+                .abs()
+                .clamp_min(s(LOWER))
+                .log()
+                .add(s(6));
+        Tensor h2 = x1.neg()
+                .add(s(3))
+                .mul(s(0.5))
+                .add(t)
+                .add(s(2))
+                .abs()
+                .clamp_min(s(LOWER))
+                .log()
+                .add(s(6));
         Tensor c1 = x2.mul(s(0.5)).tanh().clamp_min(s(0));
         Tensor c2 = x2.mul(s(-0.5)).tanh().clamp_min(s(0));
         Tensor q = x2.neg().sub(s(8)).pow(s(2)).mul(s(0.1));

@@ -24,8 +24,8 @@ import java.util.Set;
  */
 public record InferRequest(String id, float[] flat, int rows, Map<String, Integer> outputs) {
     static final String INPUT = "input";
-    private static final Set<String> NUMERIC = Set.of("FP32", "FP64", "FP16", "BF16", "INT8", "INT16", "INT32", "INT64",
-            "UINT8", "UINT16", "UINT32", "UINT64");
+    private static final Set<String> NUMERIC = Set.of(
+            "FP32", "FP64", "FP16", "BF16", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
 
     /** Parses and checks {@code root} against {@code sig}; every problem is a {@link UserInputException} naming the field. */
     static InferRequest parse(JsonNode root, ModelSignature sig) {
@@ -43,20 +43,25 @@ public record InferRequest(String id, float[] flat, int rows, Map<String, Intege
         JsonNode in = inputs.get(0);
         String name = text(in, "name", "inputs[0].name");
         if (!name.equals(INPUT)) {
-            throw new UserInputException("unknown input '" + name + "'; this model takes one input named '" + INPUT + "'");
+            throw new UserInputException(
+                    "unknown input '" + name + "'; this model takes one input named '" + INPUT + "'");
         }
         String type = text(in, "datatype", "inputs[0].datatype");
         if (!NUMERIC.contains(type)) {
-            throw new UserInputException("inputs[0].datatype '" + type + "' is not allowed; use a numeric type such as FP32");
+            throw new UserInputException(
+                    "inputs[0].datatype '" + type + "' is not allowed; use a numeric type such as FP32");
         }
         long[] shape = shape(in.get("shape"));
         long example = sig.exampleSize();
         long[] expected = sig.inputShape();
         long[] tail = Arrays.copyOfRange(shape, 1, shape.length);
-        if (shape.length < 2 || !(Arrays.equals(tail, expected) || (tail.length == 1 && tail[0] == example))
-                || shape[0] < 1 || shape[0] > Integer.MAX_VALUE) {
-            throw new UserInputException("inputs[0].shape " + Arrays.toString(shape) + " does not fit this model; expected [B, "
-                    + join(expected) + "]" + (expected.length > 1 ? " (or [B, " + example + "])" : "") + " with B >= 1");
+        if (shape.length < 2
+                || !(Arrays.equals(tail, expected) || (tail.length == 1 && tail[0] == example))
+                || shape[0] < 1
+                || shape[0] > Integer.MAX_VALUE) {
+            throw new UserInputException("inputs[0].shape " + Arrays.toString(shape)
+                    + " does not fit this model; expected [B, " + join(expected) + "]"
+                    + (expected.length > 1 ? " (or [B, " + example + "])" : "") + " with B >= 1");
         }
         int rows = (int) shape[0];
         JsonNode data = in.get("data");
@@ -69,8 +74,8 @@ public record InferRequest(String id, float[] flat, int rows, Map<String, Intege
         }
         int count = count(data);
         if (count != n) {
-            throw new UserInputException("inputs[0].data holds " + count + " values; shape " + Arrays.toString(shape)
-                    + " needs " + n);
+            throw new UserInputException(
+                    "inputs[0].data holds " + count + " values; shape " + Arrays.toString(shape) + " needs " + n);
         }
         float[] flat = new float[(int) n];
         fill(data, flat, 0);
@@ -124,10 +129,13 @@ public record InferRequest(String id, float[] flat, int rows, Map<String, Intege
             if (params != null && params.has("classification")) {
                 JsonNode c = params.get("classification");
                 int classes = sig.tasks().get(t).outputs();
-                if (sig.tasks().get(t).taskKind() != dev.mtlj.task.TaskKind.CLASSIFICATION || !c.canConvertToInt()
-                        || c.asInt() < 1 || c.asInt() > classes) {
-                    throw new UserInputException("outputs[" + i + "].parameters.classification must be an integer 1.." + classes
-                            + " on a classification task; '" + name + "' is " + sig.tasks().get(t).kind());
+                if (sig.tasks().get(t).taskKind() != dev.mtlj.task.TaskKind.CLASSIFICATION
+                        || !c.canConvertToInt()
+                        || c.asInt() < 1
+                        || c.asInt() > classes) {
+                    throw new UserInputException("outputs[" + i + "].parameters.classification must be an integer 1.."
+                            + classes + " on a classification task; '" + name + "' is "
+                            + sig.tasks().get(t).kind());
                 }
                 k = c.asInt();
             }

@@ -60,16 +60,18 @@ public final class InferenceServer implements AutoCloseable {
         this.repository = repository;
         this.options = options;
         RoutingHandler routes = Handlers.routing()
-                .get("/v2", x -> send(x, 200, V2Json.write(g -> {
-                    g.writeStartObject();
-                    g.writeStringField("name", "mtlj");
-                    g.writeStringField("version", "0.1.0");
-                    g.writeArrayFieldStart("extensions");
-                    g.writeString("classification");
-                    g.writeString("model_repository");
-                    g.writeEndArray();
-                    g.writeEndObject();
-                })))
+                .get(
+                        "/v2",
+                        x -> send(x, 200, V2Json.write(g -> {
+                            g.writeStartObject();
+                            g.writeStringField("name", "mtlj");
+                            g.writeStringField("version", "0.1.0");
+                            g.writeArrayFieldStart("extensions");
+                            g.writeString("classification");
+                            g.writeString("model_repository");
+                            g.writeEndArray();
+                            g.writeEndObject();
+                        })))
                 .get("/v2/health/live", x -> send(x, 200, V2Json.flag("live", true, null)))
                 .get("/v2/health/ready", x -> {
                     boolean ready = accepting && !repository.isEmpty();
@@ -85,9 +87,12 @@ public final class InferenceServer implements AutoCloseable {
                 .post("/v2/repository/models/{name}/load", this::load)
                 .post("/v2/repository/models/{name}/unload", this::unload)
                 .get("/metrics", this::metrics)
-                .setFallbackHandler(x -> send(x, 404, V2Json.error("no route " + x.getRequestMethod() + " " + x.getRequestPath())))
-                .setInvalidMethodHandler(x -> send(x, 405, V2Json.error("method " + x.getRequestMethod() + " is not allowed on "
-                        + x.getRequestPath())));
+                .setFallbackHandler(
+                        x -> send(x, 404, V2Json.error("no route " + x.getRequestMethod() + " " + x.getRequestPath())))
+                .setInvalidMethodHandler(x -> send(
+                        x,
+                        405,
+                        V2Json.error("method " + x.getRequestMethod() + " is not allowed on " + x.getRequestPath())));
         HttpHandler guarded = x -> {
             try {
                 routes.handleRequest(x);
@@ -107,8 +112,10 @@ public final class InferenceServer implements AutoCloseable {
         try {
             undertow.start();
         } catch (RuntimeException e) {
-            throw new UserInputException("cannot listen on " + options.host() + ":" + options.port() + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            throw new UserInputException(
+                    "cannot listen on " + options.host() + ":" + options.port() + ": "
+                            + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
+                    e);
         }
         LOG.info("serving the Open Inference Protocol (v2) on http://{}:{}", options.host(), port());
     }
@@ -140,19 +147,28 @@ public final class InferenceServer implements AutoCloseable {
                 throw new OverloadedException("the server is shutting down");
             }
             InferRequest req = InferRequest.parse(readJson(x), s.predictor().signature());
-            Predictions p = await(s.dispatcher().submit(req.flat(), req.rows(),
-                    req.outputs().isEmpty() ? null : req.outputs().keySet()));
+            Predictions p = await(s.dispatcher()
+                    .submit(
+                            req.flat(),
+                            req.rows(),
+                            req.outputs().isEmpty() ? null : req.outputs().keySet()));
             status = 200;
             send(x, 200, V2Json.infer(s, req.id(), p, req.outputs()));
         } catch (Exception e) {
             status = fail(x, e);
         } finally {
-            repository.metrics().request(s == null ? "" : s.name(), s == null ? "" : s.version(), status,
-                    (System.nanoTime() - t0) / 1e9);
+            repository
+                    .metrics()
+                    .request(
+                            s == null ? "" : s.name(),
+                            s == null ? "" : s.version(),
+                            status,
+                            (System.nanoTime() - t0) / 1e9);
         }
     }
 
-    private static Predictions await(java.util.concurrent.CompletableFuture<Predictions> f) throws InterruptedException {
+    private static Predictions await(java.util.concurrent.CompletableFuture<Predictions> f)
+            throws InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -181,12 +197,17 @@ public final class InferenceServer implements AutoCloseable {
         requireModelControl();
         JsonNode params = readJson(x).path("parameters");
         if (!params.path("path").isTextual()) {
-            throw new UserInputException("parameters.path (the run directory, checkpoint or TorchScript file) is required");
+            throw new UserInputException(
+                    "parameters.path (the run directory, checkpoint or TorchScript file) is required");
         }
         String version = params.path("version").asText("1");
-        repository.load(param(x, "name"), version, Path.of(params.get("path").asText()),
+        repository.load(
+                param(x, "name"),
+                version,
+                Path.of(params.get("path").asText()),
                 new PredictorOptions(params.path("device").asText("auto"), null),
-                loadBatching, params.path("default").asBoolean(false));
+                loadBatching,
+                params.path("default").asBoolean(false));
         send(x, 200, V2Json.flag("loaded", true, param(x, "name")));
     }
 
@@ -252,8 +273,12 @@ public final class InferenceServer implements AutoCloseable {
             status = 400;
             String m = j.getOriginalMessage();
             int cut = m.indexOf(" (start marker");
-            message = "malformed JSON" + (j.getLocation() == null ? "" : " at line " + j.getLocation().getLineNr()
-                    + ", column " + j.getLocation().getColumnNr()) + ": " + (cut > 0 ? m.substring(0, cut) : m);
+            message = "malformed JSON"
+                    + (j.getLocation() == null
+                            ? ""
+                            : " at line " + j.getLocation().getLineNr() + ", column "
+                                    + j.getLocation().getColumnNr())
+                    + ": " + (cut > 0 ? m.substring(0, cut) : m);
         } else if (e instanceof RequestTooBigException || e.getCause() instanceof RequestTooBigException) {
             status = 413;
             message = "the request body is larger than " + options.maxBodyBytes() + " bytes";

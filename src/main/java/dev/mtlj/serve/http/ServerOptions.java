@@ -12,8 +12,8 @@ import dev.mtlj.UserInputException;
  * @param drainSeconds      on shutdown, how long requests in flight may take to finish
  * @param modelControl      whether {@code /v2/repository/models/{name}/load|unload} may change the loaded models
  */
-public record ServerOptions(String host, int port, long maxBodyBytes, int httpThreads, int drainSeconds,
-                            boolean modelControl) {
+public record ServerOptions(
+        String host, int port, long maxBodyBytes, int httpThreads, int drainSeconds, boolean modelControl) {
     public static final long DEFAULT_MAX_BODY = 16L << 20;
 
     public ServerOptions {

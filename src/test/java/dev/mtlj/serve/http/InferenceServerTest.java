@@ -62,8 +62,8 @@ class InferenceServerTest {
     }
 
     static Reply get(String path) throws Exception {
-        return reply(HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()));
+        return reply(HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     static Reply post(String path, String body) throws Exception {
@@ -71,8 +71,12 @@ class InferenceServerTest {
     }
 
     static Reply post(String at, String path, String body) throws IOException, InterruptedException {
-        return reply(HTTP.send(HttpRequest.newBuilder(URI.create(at + path)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()));
+        return reply(HTTP.send(
+                HttpRequest.newBuilder(URI.create(at + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     private static Reply reply(HttpResponse<String> r) {
@@ -143,11 +147,13 @@ class InferenceServerTest {
     void inferReturnsThePredictorsOutputsAndHonoursOutputsAndTopK() throws Exception {
         float[] x = input(1, 3);
         Predictions expected = reference.predict(x, 3, null);
-        for (String path : List.of("/v2/models/toy/infer", "/v2/models/toy/versions/1/infer", "/v2/models/toy/versions/2/infer")) {
+        for (String path :
+                List.of("/v2/models/toy/infer", "/v2/models/toy/versions/1/infer", "/v2/models/toy/versions/2/infer")) {
             Reply r = post(path, request(x, 3).toString());
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             assertThat(r.body().get("id").asText()).isEqualTo("r-1");
-            assertThat(r.body().get("model_version").asText()).isEqualTo(path.contains("/1/") ? "1" : "2"); // default: highest
+            assertThat(r.body().get("model_version").asText())
+                    .isEqualTo(path.contains("/1/") ? "1" : "2"); // default: highest
             JsonNode outs = r.body().get("outputs");
             assertThat(outs.findValuesAsText("name")).containsExactly("y1", "y2", "cls");
             assertThat(outs.get(2).get("shape").toString()).isEqualTo("[3,3]");
@@ -162,7 +168,8 @@ class InferenceServerTest {
         assertThat(cls.get("datatype").asText()).isEqualTo("BYTES");
         assertThat(cls.get("shape").toString()).isEqualTo("[3,2]");
         String best = cls.get("data").get(0).asText(); // "probability:class" of row 0's most likely class
-        assertThat(Integer.parseInt(best.substring(best.indexOf(':') + 1))).isEqualTo(expected.task("cls").label(0));
+        assertThat(Integer.parseInt(best.substring(best.indexOf(':') + 1)))
+                .isEqualTo(expected.task("cls").label(0));
         assertThat(Float.parseFloat(best.substring(0, best.indexOf(':'))))
                 .isCloseTo(expected.task("cls").row(0)[expected.task("cls").label(0)], within(1e-5f));
         // nested data is read row-major like flat data
@@ -170,7 +177,10 @@ class InferenceServerTest {
         ArrayNode flat = (ArrayNode) nested.get("inputs").get(0).get("data");
         ArrayNode row = JSON.createArrayNode().addAll(flat);
         ((ObjectNode) nested.get("inputs").get(0)).putArray("data").add(row);
-        assertThat(data(post("/v2/models/toy/infer", nested.toString()).body().get("outputs").get(2)))
+        assertThat(data(post("/v2/models/toy/infer", nested.toString())
+                        .body()
+                        .get("outputs")
+                        .get(2)))
                 .containsExactly(expected.slice(0, 1, null).task("cls").values(), within(1e-5f));
     }
 
@@ -180,19 +190,37 @@ class InferenceServerTest {
         expectError(post("/v2/models/toy/infer", "{\"inputs\": [{"), 400, "malformed JSON");
         expectError(post("/v2/models/toy/infer", ""), 400, "body is empty");
         expectError(post("/v2/models/toy/infer", "[1,2]"), 400, "must be a JSON object");
-        expectError(post("/v2/models/toy/infer", ok.replace("\"shape\":[1,250]", "\"shape\":[1,249]")), 400,
+        expectError(
+                post("/v2/models/toy/infer", ok.replace("\"shape\":[1,250]", "\"shape\":[1,249]")),
+                400,
                 "inputs[0].shape [1, 249] does not fit this model; expected [B, 250]");
-        expectError(post("/v2/models/toy/infer", ok.replace("\"shape\":[1,250]", "\"shape\":[2,250]")), 400,
+        expectError(
+                post("/v2/models/toy/infer", ok.replace("\"shape\":[1,250]", "\"shape\":[2,250]")),
+                400,
                 "inputs[0].data holds 250 values; shape [2, 250] needs 500");
-        expectError(post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[\"abc\",")), 400,
+        expectError(
+                post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[\"abc\",")),
+                400,
                 "inputs[0].data: value 0 is \"abc\", not a number");
-        expectError(post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[NaN,")), 400, "malformed JSON");
-        expectError(post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[1e39,")), 400,
+        expectError(
+                post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[NaN,")),
+                400,
+                "malformed JSON");
+        expectError(
+                post("/v2/models/toy/infer", ok.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[1e39,")),
+                400,
                 "is not a finite float32");
-        expectError(post("/v2/models/toy/infer", ok.replace("\"FP32\"", "\"BYTES\"")), 400, "datatype 'BYTES' is not allowed");
-        expectError(post("/v2/models/toy/infer", ok.replace("\"name\":\"input\"", "\"name\":\"x\"")), 400,
+        expectError(
+                post("/v2/models/toy/infer", ok.replace("\"FP32\"", "\"BYTES\"")),
+                400,
+                "datatype 'BYTES' is not allowed");
+        expectError(
+                post("/v2/models/toy/infer", ok.replace("\"name\":\"input\"", "\"name\":\"x\"")),
+                400,
                 "unknown input 'x'");
-        expectError(post("/v2/models/toy/infer", request(input(2, 1), 1, "y9").toString()), 400,
+        expectError(
+                post("/v2/models/toy/infer", request(input(2, 1), 1, "y9").toString()),
+                400,
                 "unknown output 'y9'; outputs (tasks): [y1, y2, cls]");
         ObjectNode topk = request(input(2, 1), 1, "y1");
         ((ObjectNode) topk.get("outputs").get(0)).putObject("parameters").put("classification", 2);
@@ -201,8 +229,8 @@ class InferenceServerTest {
         expectError(post("/v2/models/toy/versions/7/infer", ok), 404, "has no version '7'");
         expectError(get("/v2/models/toy/infer"), 405, "method GET is not allowed");
         expectError(get("/v3/anything"), 404, "no route GET /v3/anything");
-        expectError(post("/v2/models/toy/infer", request(input(3, 300), 300).toString()), 413,
-                "larger than 65536 bytes");
+        expectError(
+                post("/v2/models/toy/infer", request(input(3, 300), 300).toString()), 413, "larger than 65536 bytes");
         assertThat(post("/v2/models/toy/infer", ok).status()).isEqualTo(200); // and the server is fine
     }
 
@@ -222,10 +250,17 @@ class InferenceServerTest {
                 for (int k = 0; k < 12; k++) {
                     int rows = 1 + (thread + k) % 3;
                     float[] x = input(100L * thread + k, rows);
-                    Reply r = post("/v2/models/toy/versions/1/infer", request(x, rows, "cls").toString());
+                    Reply r = post(
+                            "/v2/models/toy/versions/1/infer",
+                            request(x, rows, "cls").toString());
                     assertThat(r.status()).isEqualTo(200);
                     assertThat(data(r.body().get("outputs").get(0)))
-                            .containsExactly(reference.predict(x, rows, List.of("cls")).task("cls").values(), within(1e-5f));
+                            .containsExactly(
+                                    reference
+                                            .predict(x, rows, List.of("cls"))
+                                            .task("cls")
+                                            .values(),
+                                    within(1e-5f));
                 }
                 return null;
             }));
@@ -235,7 +270,8 @@ class InferenceServerTest {
         }
         pool.shutdown();
         String metrics = get("/metrics").text();
-        assertThat(metrics).contains("mtlj_inference_requests_total{code=\"200\",model=\"toy\",version=\"1\"}")
+        assertThat(metrics)
+                .contains("mtlj_inference_requests_total{code=\"200\",model=\"toy\",version=\"1\"}")
                 .contains("mtlj_inference_batch_size_bucket{model=\"toy\",version=\"1\",le=\"1.0\"}")
                 .contains("mtlj_inference_queue_depth{model=\"toy\",version=\"1\"} 0.0")
                 .contains("mtlj_inference_request_duration_seconds_count{model=\"toy\",version=\"1\"}");
@@ -274,7 +310,13 @@ class InferenceServerTest {
         Predictor p = Predictor.open(ServedRun.dir(), CPU);
         Held held = new Held(p);
         BatchingOptions small = new BatchingOptions(true, 4, 0, 1);
-        repo.add("held", "1", p, new DynamicBatcher(held, small, repo.metrics().batches("held", "1"), "held"), small, true);
+        repo.add(
+                "held",
+                "1",
+                p,
+                new DynamicBatcher(held, small, repo.metrics().batches("held", "1"), "held"),
+                small,
+                true);
         InferenceServer s = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false));
         String at = "http://127.0.0.1:" + s.port();
         String body = request(input(5, 1), 1).toString();
@@ -292,8 +334,11 @@ class InferenceServerTest {
             assertThat(running.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
             assertThat(queued.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
             assertThat(post(at, "/v2/models/held/infer", body).status()).isEqualTo(200); // recovered
-            assertThat(reply(HTTP.send(HttpRequest.newBuilder(URI.create(at + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString())).text())
+            assertThat(reply(HTTP.send(
+                                    HttpRequest.newBuilder(URI.create(at + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString()))
+                            .text())
                     .contains("mtlj_inference_requests_total{code=\"503\",model=\"held\",version=\"1\"}");
             // graceful shutdown: a request held in its forward pass still gets its answer
             held.entered = new CountDownLatch(1);
@@ -335,7 +380,10 @@ class InferenceServerTest {
         BatchingOptions direct = new BatchingOptions(false, 1, 0, 4);
         repo.add("broken", "1", p, new dev.mtlj.serve.DirectDispatcher(broken, 4, (r, b) -> {}), direct, true);
         try (InferenceServer s = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false))) {
-            Reply r = post("http://127.0.0.1:" + s.port(), "/v2/models/broken/infer", request(input(5, 1), 1).toString());
+            Reply r = post(
+                    "http://127.0.0.1:" + s.port(),
+                    "/v2/models/broken/infer",
+                    request(input(5, 1), 1).toString());
             expectError(r, 500, "internal error; see the server log");
             assertThat(r.text()).doesNotContain("a bug");
         }
@@ -352,11 +400,16 @@ class InferenceServerTest {
     @Test
     void modelControlLoadsAndUnloadsWithoutRestart() throws Exception {
         String path = ServedRun.dir().toString().replace("\\", "\\\\");
-        Reply load = post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"" + path + "\", \"version\": \"3\"}}");
+        Reply load = post(
+                "/v2/repository/models/extra/load",
+                "{\"parameters\": {\"path\": \"" + path + "\", \"version\": \"3\"}}");
         assertThat(load.status()).as(load.text()).isEqualTo(200);
         assertThat(get("/v2/models/extra/versions/3/ready").status()).isEqualTo(200);
-        assertThat(post("/v2/repository/index", "{}").body().findValuesAsText("name")).contains("extra", "toy");
-        expectError(post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"/no/such/run\"}}"), 400,
+        assertThat(post("/v2/repository/index", "{}").body().findValuesAsText("name"))
+                .contains("extra", "toy");
+        expectError(
+                post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"/no/such/run\"}}"),
+                400,
                 "does not exist");
         assertThat(post("/v2/repository/models/extra/unload", "").status()).isEqualTo(200);
         expectError(get("/v2/models/extra"), 404, "model 'extra' is not loaded");
