@@ -51,7 +51,7 @@ final class DbMtl extends StatefulRowAggregator {
             inv[i] = 1 / (l[i] + EPS);
         }
         t++;
-        double bt = beta / Math.pow(t, sigma);
+        double bt = beta / Math.pow((double) t, sigma);
         Tensor q = rows.mul(Rows.column(inv, rows));
         Tensor b = state.get("b") == null
                 ? q.mul(new org.bytedeco.pytorch.Scalar(1 - bt))

@@ -3,6 +3,7 @@ package dev.mtlj.balance;
 import org.ojalgo.matrix.decomposition.Eigenvalue;
 import org.ojalgo.matrix.store.MatrixStore;
 import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.RawStore;
 
 /** Small dense linear algebra on T×T Gramians (double precision, heap only). */
 final class Mat {
@@ -104,7 +105,7 @@ final class Mat {
     static Eigen eigen(double[][] h) {
         int n = h.length;
         Eigenvalue<Double> evd = Eigenvalue.R064.make(true);
-        evd.decompose(R064Store.FACTORY.rows(symmetric(h)));
+        evd.decompose(R064Store.FACTORY.copy(RawStore.wrap(symmetric(h))));
         MatrixStore<Double> d = evd.getD();
         MatrixStore<Double> v = evd.getV();
         Integer[] order = new Integer[n];

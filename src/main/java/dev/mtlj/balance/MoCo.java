@@ -51,8 +51,8 @@ final class MoCo extends StatefulRowAggregator {
             java.util.Arrays.fill(lambda, 1.0 / n);
         }
         t++;
-        double bt = beta / Math.sqrt(t);
-        double gt = gamma / Math.sqrt(t);
+        double bt = beta / Math.sqrt((double) t);
+        double gt = gamma / Math.sqrt((double) t);
         double[] norms = Tensors.toDoubles(
                 rows.norm(new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {1}, false));
         double[] scale = new double[n];

@@ -32,8 +32,8 @@ final class ParameterAdam {
     /** One step on {@code x} in place with gradient {@code g}. */
     void step(double[] x, double[] g) {
         t++;
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = 1 - Math.pow(beta2, t);
+        double c1 = 1 - Math.pow(beta1, (double) t);
+        double c2 = 1 - Math.pow(beta2, (double) t);
         for (int i = 0; i < x.length; i++) {
             double gi = g[i] + weightDecay * x[i];
             m[i] = beta1 * m[i] + (1 - beta1) * gi;

@@ -1,6 +1,7 @@
 package dev.mtlj.balance;
 
 import org.ojalgo.matrix.store.R064Store;
+import org.ojalgo.matrix.store.RawStore;
 import org.ojalgo.optimisation.Optimisation;
 import org.ojalgo.optimisation.convex.ConvexSolver;
 
@@ -72,10 +73,12 @@ final class Qp {
         }
         ConvexSolver.Builder b = ConvexSolver.newBuilder()
                 // ojAlgo minimises ½xᵀQx − cᵀx: pass −c
-                .objective(R064Store.FACTORY.rows(qs), R064Store.FACTORY.column(Mat.scale(cs, -1.0)))
-                .inequalities(R064Store.FACTORY.rows(neg), R064Store.FACTORY.column(negLower));
+                .objective(R064Store.FACTORY.copy(RawStore.wrap(qs)), R064Store.FACTORY.column(Mat.scale(cs, -1.0)))
+                .inequalities(R064Store.FACTORY.copy(RawStore.wrap(neg)), R064Store.FACTORY.column(negLower));
         if (simplex) {
-            b.equalities(R064Store.FACTORY.rows(new double[][] {Mat.fill(n, 1)}), R064Store.FACTORY.column(1.0));
+            b.equalities(
+                    R064Store.FACTORY.copy(RawStore.wrap(new double[][] {Mat.fill(n, 1)})),
+                    R064Store.FACTORY.column(1.0));
         }
         // ojAlgo's iterative active set can cycle on degenerate problems (seen under property tests): cap its
         // iterations; if it gives up, the exact refinement below starts from a plain feasible point instead

@@ -13,6 +13,8 @@ import java.util.Map;
  */
 public final class Standalone {
     /**
+     * The outcome of one standalone step.
+     *
      * @param weights   effective weights w (d = Jᵀw)
      * @param direction d = Σ_i w_i g_i
      * @param extras    the method's diagnostics

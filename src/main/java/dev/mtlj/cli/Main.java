@@ -2,7 +2,9 @@ package dev.mtlj.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.mtlj.UserInputException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -37,7 +39,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         dev.mtlj.engine.Natives.prepare();
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(execute(
+                args,
+                new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
     }
 
     /** Runs the CLI with the given streams and returns the exit code (tests call this). */
@@ -69,6 +74,7 @@ public final class Main implements Runnable {
     }
 
     /** Whether to draw a progress bar: not when quiet, in CI, or without a console. */
+    @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when stdin and stdout are not both a terminal
     static boolean progress(boolean quiet) {
         return !quiet && System.getenv("CI") == null && System.console() != null;
     }

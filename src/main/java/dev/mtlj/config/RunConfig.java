@@ -21,7 +21,7 @@ import java.util.Map;
  * @param data     data source
  * @param tasks    per-task overrides of loss and metrics
  * @param model    model spec
- * @param balancer {@code type} plus that balancer's parameters (default {@code {type: ew}})
+ * @param balancer the balancer's name and parameters (default ew)
  * @param train    training loop
  */
 public record RunConfig(

@@ -31,6 +31,8 @@ public final class CsvTable {
     private CsvTable() {}
 
     /**
+     * How to read a table.
+     *
      * @param delimiter ',' or '\t' (or any single character)
      * @param features  feature column names, or null for every column that is no label column
      */

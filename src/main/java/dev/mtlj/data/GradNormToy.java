@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class GradNormToy {
     /**
+     * The toy's dimensions and split sizes.
+     *
      * @param sigmas    task scales σ_i (one regression task each), all &gt; 0
      * @param inputDim  x dimension (paper: 250)
      * @param outputDim y_i dimension (paper: 100)

@@ -30,6 +30,8 @@ public final class MultiFashion {
     private MultiFashion() {}
 
     /**
+     * Builds (or reads from the cache) the Multi-Fashion splits.
+     *
      * @param source Fashion-MNIST folder (null: the Debian package's)
      * @param cache  folder for built images (null: no cache)
      */

@@ -26,19 +26,17 @@ public record DeviceSpec(Kind kind, int index) {
     /** Parses {@code auto|cpu|cuda|cuda:N}; anything else is a {@link UserInputException} naming the value. */
     public static DeviceSpec parse(String text) {
         String s = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
-        switch (s) {
-            case "auto":
-                return new DeviceSpec(Kind.AUTO, 0);
-            case "cpu":
-                return new DeviceSpec(Kind.CPU, 0);
-            case "cuda":
-                return new DeviceSpec(Kind.CUDA, 0);
-            default:
+        return switch (s) {
+            case "auto" -> new DeviceSpec(Kind.AUTO, 0);
+            case "cpu" -> new DeviceSpec(Kind.CPU, 0);
+            case "cuda" -> new DeviceSpec(Kind.CUDA, 0);
+            default -> {
                 if (s.matches("cuda:\\d{1,3}")) {
-                    return new DeviceSpec(Kind.CUDA, Integer.parseInt(s.substring(5)));
+                    yield new DeviceSpec(Kind.CUDA, Integer.parseInt(s.substring(5)));
                 }
                 throw new UserInputException("device '" + text + "' is not valid; allowed: auto, cpu, cuda, cuda:N");
-        }
+            }
+        };
     }
 
     @Override

@@ -12,7 +12,7 @@ final class Distributions {
         double[] p = new double[sizes.length];
         double max = 0;
         for (long n : sizes) {
-            max = Math.max(max, n);
+            max = Math.max(max, (double) n);
         }
         double sum = 0;
         for (int i = 0; i < p.length; i++) {

@@ -90,6 +90,8 @@ public final class TaskSamplers {
     }
 
     /**
+     * Builds a sampler from its config entry.
+     *
      * @param type   registry name
      * @param params the config entry's other keys
      * @param tasks  task names in order

@@ -106,7 +106,7 @@ public final class ModelRepository implements AutoCloseable {
     public void unload(String name, String version) {
         List<Served> gone = new ArrayList<>();
         synchronized (this) {
-            TreeMap<String, Served> vs = versions(name);
+            java.util.NavigableMap<String, Served> vs = versions(name);
             if (version == null) {
                 gone.addAll(vs.values());
                 models.remove(name);
@@ -129,7 +129,7 @@ public final class ModelRepository implements AutoCloseable {
 
     /** The version asked for, or the default version when {@code version} is null. */
     public Served get(String name, String version) {
-        TreeMap<String, Served> vs = versions(name);
+        java.util.NavigableMap<String, Served> vs = versions(name);
         synchronized (this) {
             String v = version != null ? version : defaults.getOrDefault(name, vs.isEmpty() ? null : vs.lastKey());
             Served s = v == null ? null : vs.get(v);
@@ -157,8 +157,8 @@ public final class ModelRepository implements AutoCloseable {
         return models.isEmpty();
     }
 
-    private TreeMap<String, Served> versions(String name) {
-        TreeMap<String, Served> vs = models.get(name);
+    private java.util.NavigableMap<String, Served> versions(String name) {
+        java.util.NavigableMap<String, Served> vs = models.get(name);
         if (vs == null) {
             throw new NotFoundException(
                     "model '" + name + "' is not loaded; models: " + new TreeMap<>(models).keySet());

@@ -16,12 +16,15 @@ public enum TaskKind {
             EnumSet.of(LossKind.MSE, LossKind.L1, LossKind.HUBER),
             EnumSet.of(MetricKind.MAE, MetricKind.RMSE, MetricKind.R2));
 
+    @SuppressWarnings("ImmutableEnumChecker") // unmodifiable copies, below
     private final Set<LossKind> losses;
+
+    @SuppressWarnings("ImmutableEnumChecker")
     private final Set<MetricKind> metrics;
 
     TaskKind(Set<LossKind> losses, Set<MetricKind> metrics) {
-        this.losses = losses;
-        this.metrics = metrics;
+        this.losses = java.util.Collections.unmodifiableSet(losses);
+        this.metrics = java.util.Collections.unmodifiableSet(metrics);
     }
 
     /** Losses allowed for this kind. */
