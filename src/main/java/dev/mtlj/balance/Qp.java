@@ -10,6 +10,9 @@ import org.ojalgo.optimisation.convex.ConvexSolver;
  * checked against their KKT conditions (no silent approximation: the residual is returned and callers log it).
  *
  * <p>Problems: min ½xᵀQx + cᵀx subject to x ≥ lower and, optionally, Σx = 1.
+ *
+ * <p>One class over 300 lines on purpose: the active-set method, its KKT check and the ojAlgo fallback work on the same
+ * scaled problem and share its invariants; split apart they would pass the scaled Q, c, bounds and mode between files.
  */
 final class Qp {
     static {

@@ -1,7 +1,5 @@
 package dev.mtlj.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mtlj.UserInputException;
 import dev.mtlj.balance.Balancer;
 import dev.mtlj.balance.BalancerContext;
@@ -30,9 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +135,7 @@ public final class Run {
             throw new UncheckedIOException(e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        writeSummary(dir, config, test, fit, seconds, drawn, target);
+        RunSummary.write(dir, config, test, fit, seconds, drawn, target);
         return new Result(dir, test, fit, seconds);
     }
 
@@ -272,57 +268,6 @@ public final class Run {
                             : config.train().batchSize();
                 })
                 .toArray();
-    }
-
-    private static void writeSummary(
-            Path dir, RunConfig config, Report test, FitResult fit, double seconds, long[] drawn, double[] target) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("name", config.name());
-        s.put("steps_done", fit.stepsDone());
-        s.put("stopped_early", fit.stoppedEarly());
-        s.put("best_step", fit.bestStep());
-        s.put("seconds", seconds);
-        s.put("balancer", config.balancerType());
-        Map<String, Object> tasks = new LinkedHashMap<>();
-        test.tasks().forEach((k, v) -> {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("loss", v.loss());
-            t.put("weight", v.weight());
-            t.putAll(v.metrics());
-            tasks.put(k, t);
-        });
-        s.put("test", tasks);
-        String samplingTable = "";
-        if (drawn != null) {
-            long all = java.util.Arrays.stream(drawn).sum();
-            Map<String, Object> sampling = new LinkedHashMap<>();
-            StringBuilder md =
-                    new StringBuilder("\ntask sampling (" + config.sampler().get("type") + "):\n");
-            md.append(String.format(
-                    java.util.Locale.ROOT, "%-10s %10s %10s %10s%n", "task", "target", "realised", "draws"));
-            int k = 0;
-            for (String name : test.tasks().keySet()) {
-                double realised = all == 0 ? 0 : (double) drawn[k] / all;
-                sampling.put(name, Map.of("target", target[k], "realised", realised, "draws", drawn[k]));
-                md.append(String.format(
-                        java.util.Locale.ROOT, "%-10s %10.4f %10.4f %10d%n", name, target[k], realised, drawn[k]));
-                k++;
-            }
-            s.put("sampling", sampling);
-            samplingTable = md.toString();
-        }
-        try {
-            AtomicFiles.writeString(
-                    dir.resolve("summary.json"),
-                    new ObjectMapper()
-                            .enable(SerializationFeature.INDENT_OUTPUT)
-                            .writeValueAsString(s));
-            AtomicFiles.writeString(
-                    dir.resolve("summary.md"),
-                    "# " + config.name() + "\n\n```\n" + SummaryTable.render(test) + samplingTable + "```\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Logs validation reports (INFO) so quiet runs still leave a trace. */

@@ -23,8 +23,8 @@ interface BatchSource {
     /** The step's host losses (only when {@link #needsLosses()}). */
     default void observeLosses(long step, double[] losses) {}
 
-    /** Validation scores per task (higher is better) after an evaluation. */
-    default void observeScores(double[] scores) {}
+    /** A validation report, after each evaluation. */
+    default void observeScores(Report val) {}
 
     /** Task-sampling statistics for a training record (since the previous one), or null. */
     default dev.mtlj.train.Report.Sampling drainWindow(long step) {

@@ -83,9 +83,14 @@ final class SampledBatches implements BatchSource {
         }
     }
 
+    /** Per task, a validation score where higher is better: accuracy, else R², else −loss. */
     @Override
-    public void observeScores(double[] scores) {
-        sampler.observeScores(scores);
+    public void observeScores(Report val) {
+        sampler.observeScores(val.tasks().values().stream()
+                .mapToDouble(t -> t.metrics().containsKey("accuracy")
+                        ? t.metrics().get("accuracy")
+                        : t.metrics().containsKey("r2") ? t.metrics().get("r2") : -t.loss())
+                .toArray());
     }
 
     @Override

@@ -176,18 +176,9 @@ public final class Trainer implements AutoCloseable {
     /** Sends a report to the listeners of the running {@link #fit} (validation reports also reach the sampler). */
     void publish(Report r) {
         if (r.split().equals("val")) {
-            batches.observeScores(scores(r));
+            batches.observeScores(r);
         }
         listeners.forEach(l -> l.onReport(r));
-    }
-
-    /** Per task, a validation score where higher is better: accuracy, else R², else −loss. */
-    private static double[] scores(Report val) {
-        return val.tasks().values().stream()
-                .mapToDouble(t -> t.metrics().containsKey("accuracy")
-                        ? t.metrics().get("accuracy")
-                        : t.metrics().containsKey("r2") ? t.metrics().get("r2") : -t.loss())
-                .toArray();
     }
 
     /** Ends the running {@link #fit} after the current step (its checkpoint listener still writes). */

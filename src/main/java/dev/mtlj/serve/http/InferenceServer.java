@@ -42,6 +42,9 @@ import org.xnio.Options;
  * {@link OverloadedException}); a 500 says only
  * "internal error" and the stack trace goes to the log. {@link #close()} stops accepting, lets requests in flight
  * finish (up to the drain time), then frees the models. Owns the repository it is given.
+ *
+ * <p>Over 300 lines because routing, the status mapping and the drain share the exchange handling and the server's
+ * state (accepting, in-flight count); the route bodies themselves are short.
  */
 public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
