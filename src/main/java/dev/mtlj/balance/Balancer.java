@@ -16,7 +16,7 @@ import java.util.Map;
  * </ul>
  *
  * <p>Weights are reported on mtlj's canonical scale, where equal weighting is all ones; {@link #nativeScale()} says
- * how the paper's own scale relates to it (docs/methods.md, "Scales"). State ({@link #state()}) is whatever a resumed
+ * how the paper's own scale relates to it (docs/methods.md#scales). State ({@link #state()}) is whatever a resumed
  * run needs to continue exactly; stateless methods return an empty map.
  *
  * <p>Code that must treat the kinds differently dispatches with {@link #accept(Visitor)}: adding a kind adds a

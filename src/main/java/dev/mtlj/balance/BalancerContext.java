@@ -20,6 +20,17 @@ public record BalancerContext(List<String> tasks, List<Boolean> regression, doub
         return tasks.size();
     }
 
+    /** The context of {@code tasks} (names and kinds), with the network's learning rate and the run seed. */
+    public static BalancerContext of(List<dev.mtlj.task.TaskSpec> tasks, double lr, long seed) {
+        return new BalancerContext(
+                tasks.stream().map(dev.mtlj.task.TaskSpec::name).toList(),
+                tasks.stream()
+                        .map(t -> t.kind() == dev.mtlj.task.TaskKind.REGRESSION)
+                        .toList(),
+                lr,
+                seed);
+    }
+
     /** A context for standalone use: T tasks named t1..tT, all regression, lr 1e-3. */
     public static BalancerContext of(int tasks, long seed) {
         List<String> names = java.util.stream.IntStream.rangeClosed(1, tasks)

@@ -7,7 +7,7 @@ import java.util.Map;
  * Solves α_i · (Hα)_i^{p} = 1 type systems shared by Nash-MTL (Hα = 1/α) and FairGrad (Hα = α^{−1/p}): the unique
  * minimiser over α &gt; 0 of f(α) = ½αᵀHα − Σ φ(α_i) with φ'(a) = a^{−1/p} (φ = log for p = 1), by damped Newton
  * (gradient Hα − α^{−1/p}, Hessian H + diag((1/p)α^{−1/p−1}), backtracking that keeps α &gt; 0). A solution exists iff
- * 0 is not in the convex hull of the gradients (our derivation, methods.md §3.7).
+ * 0 is not in the convex hull of the gradients (our derivation, docs/methods.md#nash-mtl-nash-mtl).
  */
 final class Bargaining {
     /** How a solve ended. */

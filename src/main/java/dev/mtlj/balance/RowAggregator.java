@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.Tensor;
  * <p>Memory: device state is owned (retained) by the method until {@link #close()}; {@link #combine} returns tensors
  * in the caller's PointerScope. Checkpoints store {@link #tensors()} and restore them with {@link #load}.
  */
+@dev.mtlj.NativeApi
 public non-sealed interface RowAggregator extends Balancer, AutoCloseable {
     /**
      * What {@link #combine} returns.

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * Applies any balancer to a given Jacobian, outside training: what a method does to your gradients, and a way to
- * check mtlj against other implementations (docs/methods.md, "Standalone use").
+ * check mtlj against other implementations (docs/methods.md#standalone-use).
  *
  * <p>Rows of {@code jacobian} are the task gradients g_i in task order. Stateful methods run one step from their
  * documented initial state; {@code history} (oldest first) primes methods that keep a loss history (DWA's epoch
@@ -25,7 +25,7 @@ public final class Standalone {
 
     /**
      * Least-squares effective weights w = H⁺(Jd) of a direction that need not be an exact combination of the rows
-     * (docs/methods.md, "Effective weights"): {@code jd} holds ⟨g_i, d⟩.
+     * (docs/methods.md#effective-weights): {@code jd} holds ⟨g_i, d⟩.
      */
     public static double[] leastSquaresWeights(double[][] gramian, double[] jd) {
         return Mat.pinvSolve(gramian, jd, 1e-12);

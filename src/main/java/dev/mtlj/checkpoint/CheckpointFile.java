@@ -26,6 +26,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code state} (the {@link TrainerState} as UTF-8 JSON bytes). Saving is atomic ({@link AtomicFiles}).
  * Every native temporary lives in a PointerScope local to the call.
  */
+@dev.mtlj.NativeApi
 public final class CheckpointFile {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The synthetic two-task regression data of MMoE (J. Ma et al., "Modeling Task Relationships in Multi-task Learning
  * with Multi-gate Mixture-of-Experts", KDD 2018, §4), with the task correlation under control, as re-implemented
- * by Google Research's DSelect-k code (methods.md §6.3).
+ * by Google Research's DSelect-k code (docs/methods.md#benchmark-problems).
  *
  * <p>Orthonormal u1, u2 ∈ R^d; w1 = c·u1, w2 = c·(p·u1 + √(1−p²)·u2), so cos(w1, w2) = p; x ~ N(0, I_d);
  * y_k = w_kᵀx + Σ_{m=1}^{10} sin(α_m w_kᵀx + β_m) + ε_k with α_m = m, β_m = (m−1)², ε ~ N(0, 0.01²), c = 1.

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch;
  * try-with-resources around a forward pass and its losses; closing it restores the previous state and, when the
  * outermost region ends, drops autocast's cache of casted weights. {@link Precision#FP32} opens a no-op region.
  */
+@dev.mtlj.NativeApi
 public final class Autocast implements AutoCloseable {
     private final torch.DeviceType type;
     private final boolean wasEnabled;

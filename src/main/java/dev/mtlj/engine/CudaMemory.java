@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.global.torch_cuda;
  * Device memory held by libtorch's CUDA caching allocator ({@code torch.cuda.memory_allocated} /
  * {@code memory_reserved} in Python). Only the GPU build has these natives: call it for CUDA devices only.
  */
+@dev.mtlj.NativeApi
 public final class CudaMemory {
     private CudaMemory() {}
 

@@ -15,6 +15,7 @@ public enum DType {
     }
 
     /** The libtorch scalar type. */
+    @dev.mtlj.NativeApi
     public torch.ScalarType scalarType() {
         return scalarType;
     }

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /** Copies between tensors and Java arrays. Temporaries land in the caller's PointerScope. */
+@dev.mtlj.NativeApi
 public final class Tensors {
     private Tensors() {}
 

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Tensor;
  * The shared trunk of a multi-task model: maps a batch of examples to a representation.
  * Implementations are libtorch modules; their parameters are the model's shared parameters.
  */
+@dev.mtlj.NativeApi
 public interface Backbone {
     /** [B, ...example shape] → [B, ...{@link #outputShape()}]. */
     Tensor forward(Tensor x);

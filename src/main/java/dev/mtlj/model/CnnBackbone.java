@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.SequentialImpl;
 import org.bytedeco.pytorch.Tensor;
 
 /** {@link CnnSpec} as a module; input examples are [C, H, W]. Owned by the registering {@link MultiTaskModel}. */
-public final class CnnBackbone extends Module implements Backbone {
+final class CnnBackbone extends Module implements Backbone {
     private final SequentialImpl layers;
     private final Tensor lastWeight;
     private final long[] outputShape;

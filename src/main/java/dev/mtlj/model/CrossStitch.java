@@ -21,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Cross-stitch networks: I. Misra, A. Shrivastava, A. Gupta, M. Hebert, "Cross-stitch Networks for Multi-task
- * Learning", CVPR 2016 (methods.md §4.4).
+ * Learning", CVPR 2016 (docs/methods.md#cross-stitch-networks-cross-stitch).
  *
  * <p>One column per task, each a copy of the backbone's stages (MLP: Linear → ReLU [→ Dropout] per hidden width;
  * CNN: each conv block; the CNN's flatten and dense layers form one last stage). After every stage l the columns'
@@ -30,7 +30,7 @@ import org.bytedeco.pytorch.global.torch;
  * output. After the first stitch every column influences every task, so columns and stitch units are all shared.
  * Parameters: T·|backbone| + Σ_l T²·C_l. ResNet backbones are not supported here.
  */
-public final class CrossStitch extends Module implements Sharing {
+final class CrossStitch extends Module implements Sharing {
     private final int tasks;
     /** stages[i][l]: column i's stage l. */
     private final List<List<SequentialImpl>> stages = new ArrayList<>();

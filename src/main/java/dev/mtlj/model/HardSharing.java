@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.TensorVector;
  * Hard parameter sharing (R. Caruana, "Multitask Learning: A Knowledge-Based Source of Inductive Bias",
  * ICML 1993): every head reads the backbone's output. Shared parameters = the backbone's.
  */
-public final class HardSharing implements Sharing {
+final class HardSharing implements Sharing {
     private final Backbone backbone;
     private final int tasks;
 

@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.SequentialImpl;
 import org.bytedeco.pytorch.Tensor;
 
 /** {@link MlpSpec} as a module. Owned by the {@link MultiTaskModel} that registers it. */
-public final class MlpBackbone extends Module implements Backbone {
+final class MlpBackbone extends Module implements Backbone {
     private final SequentialImpl layers;
     private final Tensor lastWeight;
     private final long width;

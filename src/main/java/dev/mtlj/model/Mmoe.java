@@ -23,7 +23,7 @@ import org.bytedeco.pytorch.global.torch;
  * Parameters: n·|f_e| + T·n·(d [+ 1]). With n = 1 every gate is identically 1 and this is hard sharing with that
  * expert as the trunk. Owned by the registering {@link MultiTaskModel}.
  */
-public final class Mmoe extends Module implements Sharing {
+final class Mmoe extends Module implements Sharing {
     private final List<Backbone> experts = new ArrayList<>();
     private final List<LinearImpl> gates = new ArrayList<>();
     private final List<Pointer> owned = new ArrayList<>();

@@ -21,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * MTAN-style attention: S. Liu, E. Johns, A. J. Davison, "End-to-End Multi-Task Learning with Attention",
- * CVPR 2019 (methods.md §4.5).
+ * CVPR 2019 (docs/methods.md#mtan-mtan).
  *
  * <p>A shared CNN of J blocks (the cnn backbone's channels C_j): block j computes u^(j) = ReLU(BN(conv3×3)) and
  * p^(j) = ReLU(BN(conv3×3(u^(j)))), then a 2×2 max-pool feeds block j+1. Task i's attention module j is
@@ -32,7 +32,7 @@ import org.bytedeco.pytorch.global.torch;
  * Because the shared f^(j) act on task-specific features, gradient methods on the shared representation (the
  * "-ub" variants) cannot reach them and are refused.
  */
-public final class Mtan extends Module implements Sharing {
+final class Mtan extends Module implements Sharing {
     private final int tasks;
     private final List<SequentialImpl> first = new ArrayList<>();
     private final List<SequentialImpl> second = new ArrayList<>();

@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * CGC and PLE: H. Tang, J. Liu, M. Zhao, X. Gong, "Progressive Layered Extraction (PLE): A Novel Multi-Task Learning
- * (MTL) Model for Personalized Recommendations", RecSys 2020 (methods.md §4.3).
+ * (MTL) Model for Personalized Recommendations", RecSys 2020 (docs/methods.md#cgc-and-ple-cgc-ple).
  *
  * <p>L extraction levels; u_k^(0) = u_s^(0) = x. At level l, task k's m_k experts read u_k^(l−1), the m_s shared
  * experts read u_s^(l−1); task k's gate softmax(W_k^(l) u_k^(l−1)) mixes [its experts; the shared experts] into
@@ -28,7 +28,7 @@ import org.bytedeco.pytorch.global.torch;
  * (the shared gates carry lower levels' task experts into the shared path). Unlike DeepCTR this computes no unused
  * level-L shared gate; unlike LibMTL's PLE it has the shared gate the paper describes.
  */
-public final class Ple extends Module implements Sharing {
+final class Ple extends Module implements Sharing {
     private final int tasks;
     private final int levels;
     private final int mk;

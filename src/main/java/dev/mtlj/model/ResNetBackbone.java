@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.Tensor;
  * first of every stage after the first with stride 2), global average pooling, optional fully connected layers.
  * [B, C, H, W] → [B, channels_last] (or the last hidden width). Owned by the registering {@link MultiTaskModel}.
  */
-public final class ResNetBackbone extends Module implements Backbone {
+final class ResNetBackbone extends Module implements Backbone {
     private final SequentialImpl stem;
     private final List<ResidualBlock> blocks = new ArrayList<>();
     private final SequentialImpl head;

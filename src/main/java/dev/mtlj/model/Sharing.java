@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.TensorVector;
  * by detaching between the two calls. Parameters returned by {@link #sharedParameters()} are those that at
  * least two task losses depend on; the rest belong to single tasks.
  */
+@dev.mtlj.NativeApi
 public interface Sharing {
     /** The shared representation Z of a batch. */
     Tensor encode(Tensor x);

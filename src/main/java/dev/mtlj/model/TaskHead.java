@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.SequentialImpl;
 import org.bytedeco.pytorch.Tensor;
 
 /** One task's head ({@link HeadSpec}): [B, features] → [B, outputs]. Owned by the registering model. */
-public final class TaskHead extends Module {
+final class TaskHead extends Module {
     private final SequentialImpl layers;
     private final List<Pointer> owned = new ArrayList<>();
 

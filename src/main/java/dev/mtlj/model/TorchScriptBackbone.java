@@ -27,7 +27,7 @@ import org.bytedeco.pytorch.named_parameter_list;
  * follows this module's at every forward. The output shape is found by one forward of a zero example at load time,
  * which also checks that the network accepts the data's examples. Owned by the registering {@link MultiTaskModel}.
  */
-public final class TorchScriptBackbone extends Module implements Backbone {
+final class TorchScriptBackbone extends Module implements Backbone {
     private final JitModule script;
     private final long[] outputShape;
     private final Tensor lastWeight;

@@ -19,7 +19,7 @@ final class MmoeSyntheticReproduction extends Reproduction {
                 "J. Ma, Z. Zhao, X. Yi, J. Chen,"
                         + " L. Hong, E. H. Chi, \"Modeling Task Relationships in Multi-task Learning with Multi-gate Mixture-of-Experts\","
                         + " KDD 2018, §4.",
-                "Generator of methods.md §6.3 (d = 100, 50,000 train); matched parameter counts: MMoE 8"
+                "Generator of docs/methods.md#benchmark-problems (d = 100, 50,000 train); matched parameter counts: MMoE 8"
                         + " experts 100→16 (14,818 parameters) vs shared-bottom 100→126 (14,776); towers →8→1; Adam 1e-3, batch 128,"
                         + " up to 30,000 steps with validation every 250 and early stopping (patience 4, best weights restored), equal"
                         + " weighting.");

@@ -180,13 +180,8 @@ public final class Run {
 
     /** The configured balancer for these tasks. */
     public static Balancer balancer(RunConfig config, DataSplits data) {
-        BalancerContext ctx = new BalancerContext(
-                data.tasks().stream().map(TaskSpec::name).toList(),
-                data.tasks().stream()
-                        .map(t -> t.kind() == dev.mtlj.task.TaskKind.REGRESSION)
-                        .toList(),
-                config.train().optimizer().lr(),
-                config.seed());
+        BalancerContext ctx =
+                BalancerContext.of(data.tasks(), config.train().optimizer().lr(), config.seed());
         return Balancers.create(config.balancerType(), config.balancerParams(), ctx);
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  * (1 − ε)p + ε/T so no task starves (ε = 0.05).
  *
  * <ul>
- *   <li>{@code loss} (our adaptation, labelled as such in methods.md §5, for when no reference scores exist):
+ *   <li>{@code loss} (our adaptation, labelled as such in docs/methods.md#task-samplers, for when no reference scores exist):
  *       p = softmax(r/τ) with r_i = L̄_i(now)/L̄_i(start), L̄ the mean of a task's last K observed losses and
  *       "start" its first K — GradNorm's loss ratio: tasks whose loss falls slowly are drawn more.</li>
  *   <li>{@code gap}: A. Gottumukkala, D. Dua, S. Singh, M. Gardner, "Dynamic Sampling Strategies for Multi-Task

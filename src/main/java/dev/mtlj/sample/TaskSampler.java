@@ -3,7 +3,7 @@ package dev.mtlj.sample;
 import java.util.Map;
 
 /**
- * Decides which task's batch a sampled-training step draws (methods.md §5).
+ * Decides which task's batch a sampled-training step draws (docs/methods.md#task-samplers).
  *
  * <p>Call order per step s: {@link #probabilities(long)} (for the logs), then {@link #next(long)}; after the step
  * the trainer reports the task's loss with {@link #observeLoss} and, after evaluations, validation scores with

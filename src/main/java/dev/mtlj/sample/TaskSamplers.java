@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Factories and the name registry of task samplers (methods.md §5): {@code round-robin}, {@code uniform},
+ * Factories and the name registry of task samplers (docs/methods.md#task-samplers): {@code round-robin}, {@code uniform},
  * {@code proportional}, {@code temperature}, {@code annealed}, {@code fixed}, {@code dynamic}, {@code dynamic-gap}.
  * Every bad value is a {@link UserInputException} naming the parameter (and task), before training starts.
  */

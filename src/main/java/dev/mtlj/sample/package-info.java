@@ -1,6 +1,6 @@
 /**
- * Task samplers: which task's batch a sampled-training step draws (round-robin, uniform, proportional, temperature,
- * annealed, fixed, dynamic). Pure Java, deterministic in (seed, step). Integration with per-task data streams in
- * the trainer is the scheduler issue's remaining work.
+ * API. Task samplers: which task(s) a sampled-training step draws (round-robin, uniform, proportional, temperature,
+ * annealed, fixed, dynamic), registered in {@link dev.mtlj.sample.TaskSamplers}. Pure Java, deterministic in (seed,
+ * step).
  */
 package dev.mtlj.sample;

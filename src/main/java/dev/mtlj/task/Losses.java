@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.global.torch;
  * classification, [B] float 0/1 for binary, [B, outputs] float for regression. Returned tensors belong to the
  * caller's PointerScope.
  */
+@dev.mtlj.NativeApi
 public final class Losses {
     /** at::Reduction::Mean. */
     private static final long MEAN = 1;

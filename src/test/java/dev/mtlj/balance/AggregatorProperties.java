@@ -93,7 +93,7 @@ class AggregatorProperties {
         upgradAndDualProjDoNotConflict(new double[][] {{0, 0}, {0.16, 0.2}, {0, -0.9}, {0.81, -0.47}, {-0.69, -0.86}});
     }
 
-    /** PCGrad with two tasks: d conflicts with neither (methods.md §3.2). */
+    /** PCGrad with two tasks: d conflicts with neither (docs/methods.md#pcgrad-pcgrad). */
     @Property(tries = 200)
     void pcgradWithTwoTasksDoesNotConflict(@ForAll("jacobians") double[][] rows) {
         double[][] two = {rows[0], rows[1]};
@@ -125,7 +125,7 @@ class AggregatorProperties {
         assertThat(Mat.dot(d, d)).isCloseTo(active, org.assertj.core.api.Assertions.within(1e-6 * active));
     }
 
-    /** Identical rows g: d = T·g for the methods of methods.md §8.5's list, T(1+c)·g for CAGrad. */
+    /** Identical rows g: d = T·g for the methods that average a non-conflicting input, T(1+c)·g for CAGrad. */
     @Property(tries = 100)
     void identicalRowsGiveThatDirection(@ForAll("jacobians") double[][] rows) {
         double[] g = rows[0];

@@ -13,11 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Gradient aggregators on methods.md §3 and §7's examples; weights on the canonical scale (§8.2). */
+/** Gradient aggregators on the examples A–E, values derived by hand; weights on the canonical scale (docs/methods.md#scales). */
 class AggregatorTest {
     private static final double[] L = {2, 0.5};
 
-    /** MGDA §3.1: α on the simplex, canonical w = T·α/ν. */
+    /** MGDA: α on the simplex, canonical w = T·α/ν. */
     @Test
     void mgda() {
         Mgda m = new Mgda(Mgda.Normalization.NONE, false);
@@ -33,7 +33,7 @@ class AggregatorTest {
         close(run(new Mgda(Mgda.Normalization.LOSS, false), A, L).weights(), 1e-6, 0.941176, 0.235294);
     }
 
-    /** PCGrad §3.2. */
+    /** PCGrad. */
     @Test
     void pcgrad() {
         close(PcGrad.weights(gram(A), new int[][] {{1}, {0}}), 1e-12, 1, 1);
@@ -45,7 +45,7 @@ class AggregatorTest {
         close(direction(rows, PcGrad.weights(gram(rows), new int[][] {{1, 2}, {0, 2}, {0, 1}})), 1e-12, -1.2, 0.6);
     }
 
-    /** CAGrad §3.5, c = 0.5, no rescale: canonical = T·u. */
+    /** CAGrad, c = 0.5, no rescale: canonical = T·u. */
     @Test
     void cagrad() {
         CaGrad c = new CaGrad(0.5, CaGrad.Rescale.NONE);
@@ -79,7 +79,7 @@ class AggregatorTest {
                 2 * 1.5 * 2);
     }
 
-    /** IMTL-G §3.6: canonical T·α. */
+    /** IMTL-G: canonical T·α. */
     @Test
     void imtlG() {
         ImtlG m = new ImtlG(false);
@@ -102,7 +102,7 @@ class AggregatorTest {
         close(run(m, D, null).weights(), 1e-9, 4 / 3.0, 2 / 3.0);
     }
 
-    /** Nash-MTL §3.7, unclipped (max_norm 0) and clipped. */
+    /** Nash-MTL, unclipped (max_norm 0) and clipped. */
     @Test
     void nashMtl() {
         close(run(new NashMtl(0, 1), A, null).weights(), 1e-9, 1, 1);
@@ -118,7 +118,7 @@ class AggregatorTest {
         close(run(new FairGrad(1), C, null).weights(), 1e-9, 1 / 3.0, 1);
     }
 
-    /** Aligned-MTL §3.8 (p = 1). */
+    /** Aligned-MTL (p = 1). */
     @Test
     void alignedMtl() {
         AlignedMtl m = new AlignedMtl(false);
@@ -128,7 +128,7 @@ class AggregatorTest {
         close(run(m, E, null).weights(), 1e-6, 1.105573, 0.618034, 0.829180);
     }
 
-    /** UPGrad and DualProj §3.9 / §7 (exact with a tiny regulariser; reference defaults with 1e-4). */
+    /** UPGrad and DualProj (exact with a tiny regulariser; reference defaults with 1e-4). */
     @Test
     void upgradAndDualProj() {
         close(run(new UpGrad(false, 1e-12), A, null).weights(), 1e-9, 1, 1);
@@ -144,7 +144,7 @@ class AggregatorTest {
     }
 
     /**
-     * GradVac §3.3 on B with β = 0.5: step 1 equals PCGrad (d = (0.00990099, 0.19900990)), targets become
+     * GradVac on B with β = 0.5: step 1 equals PCGrad (d = (0.00990099, 0.19900990)), targets become
      * −0.4975186; step 2 (same gradients) d = (0.009333, 0.193331).
      */
     @Test
@@ -155,7 +155,7 @@ class AggregatorTest {
         close(direction(B, run(new GradVac(0.01, 0), B, null).weights()), 1e-7, 0.00990099, 0.19900990);
     }
 
-    /** ConFIG §7, example E: d = (0.436131, 0.436131, 1.052912) → w = (d1 + d3, d2, d3). */
+    /** ConFIG, example E: d = (0.436131, 0.436131, 1.052912) → w = (d1 + d3, d2, d3). */
     @Test
     void config() {
         Balance b = run(new ConFig(), E, null);

@@ -3,7 +3,10 @@ package dev.mtlj.balance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The shared example inputs of methods.md §0 and helpers to turn rows into Gramians. */
+/**
+ * Small example Jacobians whose answers the tests derive by hand — A orthonormal, B nearly opposed, C orthogonal with
+ * unequal norms, D colinear, E three tasks with one conflict — and helpers to turn rows into Gramians.
+ */
 final class Examples {
     static final double[][] A = {{1, 0}, {0, 1}};
     static final double[][] B = {{1, 0}, {-1, 0.1}};

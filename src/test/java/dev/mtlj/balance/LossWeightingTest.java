@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Loss-weighting methods on the hand-checkable examples of methods.md §2 and §7. */
+/** Loss-weighting methods on hand-checkable inputs (docs/methods.md#loss-weightings). */
 class LossWeightingTest {
     private static final double[] L = {2, 0.5};
 
@@ -30,7 +30,7 @@ class LossWeightingTest {
         close((double[]) b.extras().get("sigma"), 1e-6, Math.exp(0.05), Math.exp(-0.05));
     }
 
-    /** DWA §2.4: L̄(e−2) = (2, 0.5), L̄(e−1) = (1, 0.5) → w = (0.875647, 1.124353); ones before two epochs. */
+    /** DWA: L̄(e−2) = (2, 0.5), L̄(e−1) = (1, 0.5) → w = (0.875647, 1.124353); ones before two epochs. */
     @Test
     void dwa() {
         Dwa dwa = new Dwa(2, 2.0);
@@ -44,7 +44,7 @@ class LossWeightingTest {
         close(live.weigh(LossInput.ofLosses(2, 2, L)).values(), 1e-6, 0.875647, 1.124353);
     }
 
-    /** RLW §2.5: softmax(0.5, −0.5)·T = (1.462117, 0.537883); draws repeat for the same (seed, step). */
+    /** RLW: softmax(0.5, −0.5)·T = (1.462117, 0.537883); draws repeat for the same (seed, step). */
     @Test
     void rlw() {
         close(Rlw.softmaxTimesT(new double[] {0.5, -0.5}), 1e-6, 1.462117, 0.537883);
@@ -55,13 +55,13 @@ class LossWeightingTest {
         assertThat(a.weigh(losses(6)).values()).isNotEqualTo(w);
     }
 
-    /** GLS §7: ΠL = 1 → w = (1/(2·2), 1/(2·0.5)) = (0.25, 1). */
+    /** GLS: ΠL = 1 → w = (1/(2·2), 1/(2·0.5)) = (0.25, 1). */
     @Test
     void gls() {
         close(new Gls().weigh(losses(0, L)).values(), 1e-12, 0.25, 1);
     }
 
-    /** IMTL-L §2.7: w = e^s = (1, 1) at s = 0; grad (1, −0.5) → Adam moves s to (−lr, +lr). */
+    /** IMTL-L: w = e^s = (1, 1) at s = 0; grad (1, −0.5) → Adam moves s to (−lr, +lr). */
     @Test
     void imtlL() {
         ImtlL m = new ImtlL(2, 0.1);
@@ -70,7 +70,7 @@ class LossWeightingTest {
     }
 
     /**
-     * GradNorm §2.6 (paper version): n = (3, 1), L = (2, 0.5), L(0) = (4, 0.5), w = (1, 1), α = 1.5, SGD lr 0.1.
+     * GradNorm (paper version): n = (3, 1), L = (2, 0.5), L(0) = (4, 0.5), w = (1, 1), α = 1.5, SGD lr 0.1.
      * The network step uses w = (1, 1); L_grad = 3.990539; ∂/∂w = (+3, −1) → (0.7, 1.1) → ×2/1.8 = (0.777778, 1.222222).
      */
     @Test
@@ -85,7 +85,7 @@ class LossWeightingTest {
     }
 
     /**
-     * FAMO §2.9, example A: z = (0.5, 0.5), c = 0.8, native w = (0.2, 0.8) → canonical (0.4, 1.6). After the step
+     * FAMO, example A: z = (0.5, 0.5), c = 0.8, native w = (0.2, 0.8) → canonical (0.4, 1.6). After the step
      * L⁺ = (1.8, 0.49): u = (0.0212894, −0.0212894); Adam's first step → ξ ≈ (−0.025, 0.025).
      */
     @Test
@@ -100,7 +100,7 @@ class LossWeightingTest {
     }
 
     /**
-     * STCH §7 with W = 1: epochs 0 and 1 give w = 1/L; epoch 1's losses (2, 0.5) and (4, 1.5) average to the nadir
+     * STCH with W = 1: epochs 0 and 1 give w = 1/L; epoch 1's losses (2, 0.5) and (4, 1.5) average to the nadir
      * z = (3, 1). Epoch 2 with L = (1.5, 0.5): ℓ = log(L/z) = (log 0.5, log 0.5), softmax = (½, ½),
      * w = T·softmax/L = (2·0.5/1.5, 2·0.5/0.5) = (0.666667, 2).
      */

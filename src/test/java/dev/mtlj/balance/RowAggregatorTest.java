@@ -31,7 +31,7 @@ class RowAggregatorTest {
     }
 
     /**
-     * DB-MTL (methods.md §2.8). Step 1: rows C = ((3,0),(0,1)), L = (2, 0.5) → q = ((1.5,0),(0,2)), b = 0.1q,
+     * DB-MTL (docs/methods.md#db-mtl-db-mtl). Step 1: rows C = ((3,0),(0,1)), L = (2, 0.5) → q = ((1.5,0),(0,2)), b = 0.1q,
      * a = (0.2/0.15, 1) → d = (0.2, 0.2). Step 2: rows ((1,0),(0,2)), L = (1, 0.5) → q = ((1,0),(0,4)),
      * b = ((0.235,0),(0,0.58)), a = (0.58/0.235, 1) → d = (0.58, 0.58). Heads get 1/(L+ε).
      */
@@ -48,7 +48,7 @@ class RowAggregatorTest {
     }
 
     /**
-     * GradDrop (methods.md §3.4, torchjd form): g1 = (1, 2, −1, 0.5), g2 = (−3, 1, −1, 0) → P = (0.25, 1, 0, 1).
+     * GradDrop (docs/methods.md#graddrop-graddrop, torchjd form): g1 = (1, 2, −1, 0.5), g2 = (−3, 1, −1, 0) → P = (0.25, 1, 0, 1).
      * U = 0.5 everywhere → d = (−3, 3, −2, 0.5); U = (0.1, 0.9, 0.3, 0.7) → d = (1, 3, −2, 0.5).
      */
     @Test

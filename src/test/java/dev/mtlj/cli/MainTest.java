@@ -178,7 +178,7 @@ class MainTest {
         }
     }
 
-    /** MGDA on methods.md's example B: α = (201, 200)/401, canonical w = 2α, d = (1/401, 20/401)·2. */
+    /** MGDA on example B, rows (1, 0) and (−1, 0.1): α = (201, 200)/401, canonical w = 2α, d = (1/401, 20/401)·2. */
     @Test
     void aggregateAppliesAMethodToAJacobian() throws Exception {
         Outcome o = aggregate("{\"jacobian\": [[1, 0], [-1, 0.1]]}", "aggregate", "--method", "mgda");

@@ -27,7 +27,7 @@ class TaskSamplersTest {
         return TaskSamplers.create(type, params, TASKS, N, 17);
     }
 
-    /** methods.md §5 examples, n = (5000, 500, 50). */
+    /** docs/methods.md#task-samplers examples, n = (5000, 500, 50). */
     @Test
     void distributionsMatchTheFormulas() {
         close(create("proportional", Map.of()).probabilities(0), 1e-6, 0.900901, 0.090090, 0.009009);
@@ -115,7 +115,7 @@ class TaskSamplersTest {
     }
 
     /**
-     * Loss rule (methods.md §5): L̄(start) = (2, 1, 0.5), L̄(now) = (0.5, 0.8, 0.45) → r = (0.25, 0.8, 0.9);
+     * Loss rule (docs/methods.md#task-samplers): L̄(start) = (2, 1, 0.5), L̄(now) = (0.5, 0.8, 0.45) → r = (0.25, 0.8, 0.9);
      * τ = 1: (0.215110, 0.372839, 0.412051); τ = 0.5: (0.130319, 0.391501, 0.478180). Window K = 1, no floor.
      */
     @Test

@@ -120,7 +120,7 @@ class BalancersIT {
 
     /**
      * The GradNorm toy, reduced (input 32, output 8, σ = 1, 10, 100): GradNorm's learned weights must order the tasks
-     * inversely to their scales (Chen et al. 2018, §4).
+     * inversely to their scales (Chen et al. 2018,).
      */
     @Test
     void gradNormOrdersTheToyTasksInverselyToTheirScales() {

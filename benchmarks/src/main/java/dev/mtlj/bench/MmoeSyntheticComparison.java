@@ -35,7 +35,7 @@ public final class MmoeSyntheticComparison {
                 .append(LocalDate.now())
                 .append(". Data: d = 100, 50,000 train / 5,000 val / 5,000 test per seed (generator of")
                 .append(
-                        " methods.md §6.3). Models with matched parameter counts: MMoE 8 experts 100→16, gates (no bias),")
+                        " docs/methods.md#benchmark-problems). Models with matched parameter counts: MMoE 8 experts 100→16, gates (no bias),")
                 .append(
                         " towers 16→8→1: 14,818 parameters; shared-bottom trunk 100→126, towers 126→8→1: 14,776. Adam lr 1e-3,")
                 .append(" batch 128, up to ")
