@@ -10,7 +10,7 @@ import subprocess
 
 LETTER = {"hps-ew": "a", "hps-gradnorm": "b", "hps-upgrad": "c", "tiny-ew": "d", "cnn-ew": "e", "infer-b1": "f",
           "infer-b64": "f", "op-add": "–"}
-SIDES = ["java", "cpp", "cpp-tuned", "cpp-wheel", "python", "python-torchjd"]
+SIDES = ["java", "java-base", "cpp", "cpp-tuned", "cpp-wheel", "python", "python-torchjd"]
 CPP_TARGET = {"hps-ew", "hps-gradnorm", "cnn-ew"}  # Java/C++ <= 1.05
 PAPER_S = {"ew": 33, "mgda": 60, "pcgrad": 54, "cagrad": 89, "nashmtl": 995, "famo": 39}  # FAMO paper, Adam = EW
 
@@ -111,6 +111,12 @@ def main():
             met.append(rp is not None and rp[0] <= lim)
         out.append(f"| ({LETTER[w]}) {w} | {cell(rc)} | {cell(rt)} | {cell(rw)} | {cell(rp)} | {', '.join(targets) or 'none'} | "
                    f"{('yes' if all(met) else '**no**') if met else '–'} |")
+    if any((w, "java-base") in blocks for w in workloads):
+        out += ["", "## This build against the baseline build (`--baseline`)", "",
+                "| workload | Java/Java-baseline |", "|---|---:|"]
+        for w in workloads:
+            rb = ratio(w, "java", "java-base")
+            out.append(f"| ({LETTER[w]}) {w} | " + ("–" if rb is None else f"{rb[0]:.3f} [{rb[1]:.3f}–{rb[2]:.3f}]") + " |")
     if ("hps-upgrad", "python-torchjd") in blocks:
         r = ratio("hps-upgrad", "java", "python-torchjd")
         out += ["", f"(c) against torchjd's own `mtl_backward` + `jac_to_grad(UPGrad())`: Java/torchjd = "

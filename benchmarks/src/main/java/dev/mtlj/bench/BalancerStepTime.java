@@ -29,32 +29,10 @@ import org.bytedeco.pytorch.Device;
  * <p>Usage: {@code benchmarks/java BalancerStepTime [rounds] [steps] [batch]}.
  */
 public final class BalancerStepTime {
-    private static final List<String> METHODS = List.of(
-            "ew",
-            "uw",
-            "dwa",
-            "rlw",
-            "gls",
-            "imtl-l",
-            "famo",
-            "gradnorm",
-            "stch",
-            "mgda",
-            "mgda-ub",
-            "pcgrad",
-            "gradvac",
-            "cagrad",
-            "imtl-g",
-            "nash-mtl",
-            "fairgrad",
-            "aligned-mtl",
-            "upgrad",
-            "dualproj",
-            "config",
-            "graddrop",
-            "db-mtl",
-            "moco",
-            "excess-mtl");
+    /** Every registered method but fixed weights (which need per-task weights and cost what EW costs). */
+    private static final List<String> METHODS = dev.mtlj.balance.Balancers.names().stream()
+            .filter(m -> !m.equals("fixed"))
+            .toList();
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
