@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlj.UserInputException;
 import dev.mtlj.engine.NativeErrors;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,9 +26,11 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * One checkpoint file: a libtorch archive with entries {@code model}, {@code optimizer} (optional) and
- * {@code state} (the {@link TrainerState} as UTF-8 JSON bytes). Saving is atomic ({@link AtomicFiles}).
- * Every native temporary lives in a PointerScope local to the call.
+ * One checkpoint file: a libtorch archive with entries {@code model}, {@code optimizer} (optional), {@code state} (the
+ * {@link TrainerState} as UTF-8 JSON bytes) and {@code balancer_tensors} (optional), sealed with its SHA-256
+ * ({@link Checksum}). Saving is atomic ({@link AtomicFiles}) and I/O errors surface as {@link IOException}s (libtorch
+ * only ever writes into a {@link ChannelWriter}); every load verifies the digest first, so a damaged file is refused by
+ * name before libtorch parses a byte of it. Every native temporary lives in a PointerScope local to the call.
  */
 @dev.mtlj.NativeApi
 public final class CheckpointFile {
@@ -78,7 +84,10 @@ public final class CheckpointFile {
             throws IOException {
         byte[] json = JSON.writeValueAsBytes(state);
         saver.save(target, tmp -> {
-            try (PointerScope scope = new PointerScope()) {
+            MessageDigest sha = Checksum.sha256();
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    PointerScope scope = new PointerScope()) {
                 OutputArchive root = new OutputArchive();
                 OutputArchive m = new OutputArchive();
                 model.save(m);
@@ -94,9 +103,14 @@ public final class CheckpointFile {
                     tensors.forEach(b::write);
                     root.write("balancer_tensors", b);
                 }
-                root.save_to(tmp.toString());
-            } catch (RuntimeException e) {
-                throw new IOException("could not write checkpoint " + target + ": " + NativeErrors.cause(e), e);
+                ChannelWriter writer = new ChannelWriter(ch, sha);
+                try {
+                    root.save_to(writer);
+                } catch (RuntimeException e) {
+                    throw new IOException("could not write checkpoint " + target + ": " + NativeErrors.cause(e), e);
+                }
+                writer.rethrow();
+                Checksum.seal(ch, sha);
             }
         });
     }
@@ -178,10 +192,38 @@ public final class CheckpointFile {
         }
     }
 
+    /** Files verified in this process, by path, with the size and modification time they had then. */
+    private static final Map<Path, String> VERIFIED = new ConcurrentHashMap<>();
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointFile.class);
+
+    /**
+     * Verifies {@code path}'s digest unless this process already did for the file as it is now (a resume reads one
+     * file three times). A file written before checkpoints carried a digest loads with a warning.
+     */
+    static void verify(Path path) {
+        String stamp;
+        try {
+            stamp = Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis();
+        } catch (IOException e) {
+            throw new UserInputException("checkpoint '" + path + "' cannot be read: " + e.getMessage(), e);
+        }
+        Path key = path.toAbsolutePath().normalize();
+        if (stamp.equals(VERIFIED.get(key))) {
+            return;
+        }
+        if (Checksum.verify(path) == Checksum.Status.UNVERIFIED) {
+            LOG.warn("checkpoint '{}' carries no checksum (written by an mtlj from before checksums); it cannot be"
+                    + " verified and is loaded as it is", path);
+        }
+        VERIFIED.put(key, stamp);
+    }
+
     private static InputArchive open(Path path, Device device) {
         if (!Files.isRegularFile(path)) {
             throw new UserInputException("checkpoint '" + path + "' does not exist or is not a file");
         }
+        verify(path);
         InputArchive in = new InputArchive();
         if (device == null) {
             in.load_from(path.toString());
