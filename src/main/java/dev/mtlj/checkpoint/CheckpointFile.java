@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -85,8 +85,12 @@ public final class CheckpointFile {
         byte[] json = JSON.writeValueAsBytes(state);
         saver.save(target, tmp -> {
             MessageDigest sha = Checksum.sha256();
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(
+                            tmp,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
                     PointerScope scope = new PointerScope()) {
                 OutputArchive root = new OutputArchive();
                 OutputArchive m = new OutputArchive();
@@ -213,8 +217,10 @@ public final class CheckpointFile {
             return;
         }
         if (Checksum.verify(path) == Checksum.Status.UNVERIFIED) {
-            LOG.warn("checkpoint '{}' carries no checksum (written by an mtlj from before checksums); it cannot be"
-                    + " verified and is loaded as it is", path);
+            LOG.warn(
+                    "checkpoint '{}' carries no checksum (written by an mtlj from before checksums); it cannot be"
+                            + " verified and is loaded as it is",
+                    path);
         }
         VERIFIED.put(key, stamp);
     }

@@ -55,7 +55,8 @@ final class Checksum {
         }
         byte[] comment = (PREFIX + HexFormat.of().formatHex(digest.digest())).getBytes(StandardCharsets.US_ASCII);
         write(ch, size, ByteBuffer.wrap(comment));
-        ByteBuffer length = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) comment.length);
+        ByteBuffer length =
+                ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(0, (short) comment.length);
         write(ch, size - EOCD_SIZE + 20, length);
     }
 
@@ -75,7 +76,9 @@ final class Checksum {
             if (commentLength == 0) {
                 return Status.UNVERIFIED;
             }
-            String comment = StandardCharsets.US_ASCII.decode(read(ch, eocd + EOCD_SIZE, commentLength)).toString();
+            String comment = StandardCharsets.US_ASCII
+                    .decode(read(ch, eocd + EOCD_SIZE, commentLength))
+                    .toString();
             if (commentLength != COMMENT_SIZE || !comment.startsWith(PREFIX)) {
                 throw corrupt(file, "its checksum record is damaged");
             }

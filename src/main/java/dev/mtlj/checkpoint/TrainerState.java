@@ -21,6 +21,7 @@ import java.util.Map;
  * @param sampling       sampled training: per-task stream epochs, offsets, window and total draws (else null)
  * @param samplerState   sampled training: the sampler's state (else null)
  * @param signature      the model's input shape and tasks (null in checkpoints written before it existed)
+ * @param skippedSteps   steps skipped for non-finite losses or gradients (0 in checkpoints written before it existed)
  */
 public record TrainerState(
         @JsonProperty("steps_done") long stepsDone,
@@ -35,7 +36,8 @@ public record TrainerState(
         @JsonProperty("metadata") String metadata,
         @JsonProperty("sampling") double[][] sampling,
         @JsonProperty("sampler_state") Map<String, double[]> samplerState,
-        @JsonProperty("signature") ModelSignature signature) {
+        @JsonProperty("signature") ModelSignature signature,
+        @JsonProperty("skipped_steps") long skippedSteps) {
     /** A joint-training state. */
     public TrainerState(
             long stepsDone,
@@ -61,6 +63,7 @@ public record TrainerState(
                 metadata,
                 null,
                 null,
-                null);
+                null,
+                0);
     }
 }

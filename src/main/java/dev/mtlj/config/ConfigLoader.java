@@ -38,6 +38,7 @@ public final class ConfigLoader {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -64,6 +65,15 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
+            java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'")
+                    .matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) { // the last would silently win; say which key, where
+                throw new UserInputException("config '" + source + "' sets key '" + dup.group(1) + "' twice in one"
+                        + " mapping"
+                        + (e.getLocation() == null
+                                ? ""
+                                : " (second time at line " + e.getLocation().getLineNr() + ")") + "; keep one");
+            }
             throw new UserInputException("config '" + source + "' is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null
                             ? ""

@@ -82,4 +82,9 @@ public record CsvSpec(
                 : delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
         return CsvTable.read(Path.of(file), sep, features, cols);
     }
+
+    @Override
+    public String describe() {
+        return "'" + train + "'";
+    }
 }

@@ -17,4 +17,9 @@ import dev.mtlj.data.DataSplits;
 public interface DataSpec {
     /** Produces the splits (deterministic in {@code seed}). */
     DataSplits load(long seed);
+
+    /** The training split's source, for messages (a file name, or what generated it). */
+    default String describe() {
+        return "the " + getClass().getSimpleName().replace("Spec", "") + " data";
+    }
 }

@@ -71,7 +71,21 @@ public final class CsvTable {
                 }
             } else {
                 for (String f : features) {
-                    featureCols.add(column(file, index, f, "feature column"));
+                    int c = column(file, index, f, "feature column");
+                    for (int k = 0; k < labelCols.length; k++) {
+                        if (labelCols[k] == c) { // the model would read the answer it is asked to predict
+                            throw new UserInputException(
+                                    "CSV file '" + file + "': column '" + f + "' is listed among the"
+                                            + " features but is the label column of task '"
+                                            + labels.get(k).task()
+                                            + "' (a target leak); remove it from data.features");
+                        }
+                    }
+                    if (featureCols.contains(c)) {
+                        throw new UserInputException(
+                                "CSV file '" + file + "': feature column '" + f + "' is listed twice");
+                    }
+                    featureCols.add(c);
                 }
             }
             if (featureCols.isEmpty()) {

@@ -64,14 +64,27 @@ public final class Run {
     public static Result train(RunConfig config, RunOptions options) {
         long t0 = System.nanoTime();
         Engine.configureThreads(config.threads());
-        DeviceSpec device = Engine.resolve(config.deviceSpec());
-        DType dtype = config.dtypeSpec();
         DataSplits data = prepare(config);
         Path checkpoint = options.resume() == null ? null : checkpointIn(options.resume(), "latest.ckpt");
         Path dir = checkpoint != null ? checkpoint.toAbsolutePath().getParent().getParent() : freshDir(config);
         Path ckptDir = dir.resolve("checkpoints");
         try {
             Files.createDirectories(ckptDir);
+        } catch (IOException e) {
+            throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
+        }
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return train(config, options, data, checkpoint, dir, t0);
+        }
+    }
+
+    /** The run proper, while this process holds the run folder's lock. */
+    private static Result train(
+            RunConfig config, RunOptions options, DataSplits data, Path checkpoint, Path dir, long t0) {
+        DeviceSpec device = Engine.resolve(config.deviceSpec());
+        DType dtype = config.dtypeSpec();
+        Path ckptDir = dir.resolve("checkpoints");
+        try {
             AtomicFiles.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(config));
         } catch (IOException e) {
             throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
@@ -213,6 +226,12 @@ public final class Run {
                     o.huberDelta() == null ? t.huberDelta() : o.huberDelta(),
                     metrics));
         }
+        for (TaskSpec t : tasks) {
+            if (raw.train().labels().get(t.name()).labelled() == 0) { // nothing would ever train its head
+                throw new UserInputException("task '" + t.name() + "' has no label in the training split of "
+                        + config.data().describe() + "; give it labelled rows, or leave the task out");
+            }
+        }
         return new DataSplits(tasks, raw.train(), raw.val(), raw.test());
     }
 
@@ -230,13 +249,23 @@ public final class Run {
         return c;
     }
 
+    /** A new run folder, created here: {@code <output>/<name>}, else the first free {@code <name>-2}, {@code -3}, … */
     private static Path freshDir(RunConfig config) {
-        Path base = Path.of(config.output()).resolve(config.name());
-        Path dir = base;
-        for (int i = 2; Files.exists(dir); i++) {
-            dir = Path.of(base + "-" + i);
+        Path base = Path.of(config.output()).resolve(config.name()).toAbsolutePath();
+        try {
+            Files.createDirectories(base.getParent());
+            for (int i = 1; ; i++) {
+                Path dir = i == 1 ? base : Path.of(base + "-" + i);
+                try {
+                    return Files.createDirectory(dir); // atomic: two runs never pick the same folder
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    // next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UserInputException(
+                    "cannot create a run folder under '" + base.getParent() + "': " + e.getMessage());
         }
-        return dir.toAbsolutePath();
     }
 
     /** The configured task sampler, over each task's labelled training examples. */

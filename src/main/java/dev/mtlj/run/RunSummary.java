@@ -26,6 +26,7 @@ final class RunSummary {
         s.put("steps_done", fit.stepsDone());
         s.put("stopped_early", fit.stoppedEarly());
         s.put("best_step", fit.bestStep());
+        s.put("skipped_steps", fit.skippedSteps());
         s.put("seconds", seconds);
         s.put("balancer", config.balancerType());
         Map<String, Object> tasks = new LinkedHashMap<>();

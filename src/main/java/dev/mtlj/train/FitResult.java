@@ -7,5 +7,6 @@ package dev.mtlj.train;
  * @param stoppedEarly whether early stopping ended training
  * @param bestStep     step of the best validation value (early stopping), or -1
  * @param lastVal      the last validation report, or {@code null}
+ * @param skippedSteps steps skipped because a loss or gradient was not finite ({@code train.on_nonfinite: skip})
  */
-public record FitResult(long stepsDone, boolean stoppedEarly, long bestStep, Report lastVal) {}
+public record FitResult(long stepsDone, boolean stoppedEarly, long bestStep, Report lastVal, long skippedSteps) {}

@@ -40,4 +40,16 @@ final class GradClip {
             g.mul_(coef.to(g.scalar_type()));
         }
     }
+
+    /** Whether every defined gradient is finite (one device→host read). */
+    static boolean finite(TensorVector params) {
+        TensorVector flags = new TensorVector();
+        for (long i = 0; i < params.size(); i++) {
+            Tensor g = params.get(i).grad();
+            if (g.defined()) {
+                flags.push_back(g.isfinite().all());
+            }
+        }
+        return flags.size() == 0 || torch.stack(flags).all().item_bool();
+    }
 }

@@ -54,12 +54,15 @@ final class TrainLog implements TrainingListener {
         Map<String, TaskReport> out = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             TaskMetrics m = new TaskMetrics(tasks.get(i));
-            float[][] oc = r.outputs().get(i);
-            m.add(oc[0], oc[1], oc[0].length / tasks.get(i).outputs());
+            if (r.outputs() != null) { // a skipped step has no outputs: its record carries losses only
+                float[][] oc = r.outputs().get(i);
+                m.add(oc[0], oc[1], oc[0].length / tasks.get(i).outputs());
+            }
             double mean = means.means()[i];
             if (!Double.isFinite(mean) && means.counts()[i] > 0) {
-                throw new IllegalStateException("loss of task '" + tasks.get(i).name() + "' became " + mean
-                        + " before step " + r.step() + "; lower the learning rate or enable train.grad_clip");
+                throw new DivergenceException("loss of task '" + tasks.get(i).name() + "' became " + mean
+                        + " before step " + (r.step() + 1) + "; lower the learning rate, enable train.grad_clip, or set"
+                        + " train.on_nonfinite: skip");
             }
             out.put(tasks.get(i).name(), new TaskReport(mean, w[i], m.results()));
         }

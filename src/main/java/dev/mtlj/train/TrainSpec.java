@@ -20,6 +20,8 @@ import java.util.List;
  * @param earlyStopping   optional early stopping on a validation quantity
  * @param freeze          parts to freeze: backbone, heads, head:&lt;task&gt; (default none)
  * @param precision       forward-pass precision, fp32 or bf16 autocast (default fp32; see {@link Precision})
+ * @param onNonFinite     what a non-finite loss or gradient does: stop (default) or skip the step
+ * @param onCheckpointError what a failed checkpoint write does: stop (default) or warn and go on
  */
 public record TrainSpec(
         @JsonProperty("steps") Long steps,
@@ -33,7 +35,9 @@ public record TrainSpec(
         @JsonProperty("checkpoint_every") Long checkpointEvery,
         @JsonProperty("early_stopping") EarlyStoppingSpec earlyStopping,
         @JsonProperty("freeze") List<String> freeze,
-        @JsonProperty("precision") Precision precision) {
+        @JsonProperty("precision") Precision precision,
+        @JsonProperty("on_nonfinite") NonFinitePolicy onNonFinite,
+        @JsonProperty("on_checkpoint_error") CheckpointFailurePolicy onCheckpointError) {
     public TrainSpec {
         steps = steps == null ? 1000L : steps;
         batchSize = batchSize == null ? 64 : batchSize;
@@ -46,6 +50,8 @@ public record TrainSpec(
         checkpointEvery = checkpointEvery == null ? 500L : checkpointEvery;
         freeze = freeze == null ? List.of() : List.copyOf(freeze);
         precision = precision == null ? Precision.FP32 : precision;
+        onNonFinite = onNonFinite == null ? NonFinitePolicy.STOP : onNonFinite;
+        onCheckpointError = onCheckpointError == null ? CheckpointFailurePolicy.STOP : onCheckpointError;
         positive("train.steps", steps);
         positive("train.batch_size", batchSize);
         positive("train.eval_batch_size", evalBatchSize);
@@ -70,7 +76,7 @@ public record TrainSpec(
 
     /** Every setting at its default. */
     public static TrainSpec defaults() {
-        return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new TrainSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with the step budget set to {@code value}. */
@@ -87,7 +93,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the training batch size set to {@code value}. */
@@ -104,7 +112,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the evaluation batch size set to {@code value}. */
@@ -121,7 +131,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the network optimizer set to {@code value}. */
@@ -138,7 +150,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the learning-rate schedule set to {@code value}. */
@@ -155,7 +169,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the max global gradient norm (0 = off) set to {@code value}. */
@@ -172,7 +188,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with steps between training log records set to {@code value}. */
@@ -189,7 +207,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with steps between evaluations (0 = at the end only) set to {@code value}. */
@@ -206,7 +226,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with steps between checkpoints (0 = at the end only) set to {@code value}. */
@@ -223,7 +245,9 @@ public record TrainSpec(
                 value,
                 earlyStopping,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with early stopping (null = off) set to {@code value}. */
@@ -240,7 +264,9 @@ public record TrainSpec(
                 checkpointEvery,
                 value,
                 freeze,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the parts to freeze set to {@code value}. */
@@ -257,7 +283,9 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 value,
-                precision);
+                precision,
+                onNonFinite,
+                onCheckpointError);
     }
 
     /** A copy with the forward precision set to {@code value}. */
@@ -274,6 +302,46 @@ public record TrainSpec(
                 checkpointEvery,
                 earlyStopping,
                 freeze,
+                value,
+                onNonFinite,
+                onCheckpointError);
+    }
+
+    /** A copy with the non-finite policy set to {@code value}. */
+    public TrainSpec withOnNonFinite(NonFinitePolicy value) {
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision,
+                value,
+                onCheckpointError);
+    }
+
+    /** A copy with the checkpoint-failure policy set to {@code value}. */
+    public TrainSpec withOnCheckpointError(CheckpointFailurePolicy value) {
+        return new TrainSpec(
+                steps,
+                batchSize,
+                evalBatchSize,
+                optimizer,
+                schedule,
+                gradClip,
+                logEvery,
+                evalEvery,
+                checkpointEvery,
+                earlyStopping,
+                freeze,
+                precision,
+                onNonFinite,
                 value);
     }
 }

@@ -10,7 +10,6 @@ import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.sample.TaskSampler;
 import dev.mtlj.task.TaskSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +31,7 @@ import org.bytedeco.pytorch.Optimizer;
  * batch source's position, all checkpointed; a resumed run repeats the uninterrupted run's losses exactly on CPU.
  */
 public final class Trainer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     private final MultiTaskModel model;
     private final Balancer balancer;
     private final TrainSpec spec;
@@ -50,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private final double[] lastWeights;
     private List<TrainingListener> listeners = List.of();
     private long stepsDone;
+    private long skippedSteps;
     private boolean stopRequested;
     private boolean closed;
 
@@ -144,7 +145,8 @@ public final class Trainer implements AutoCloseable {
                     stepsDone,
                     stopRequested,
                     earlyStopping == null ? -1 : earlyStopping.bestStep(),
-                    validation == null ? null : validation.last());
+                    validation == null ? null : validation.last(),
+                    skippedSteps);
             listeners.forEach(l -> l.onEnd(fr));
             return fr;
         } finally {
@@ -165,8 +167,12 @@ public final class Trainer implements AutoCloseable {
             int[] rows = batches.next(stepsDone, train);
             r = step.run(train.batch(rows), stepsDone, batches.epoch(), capture);
         }
-        System.arraycopy(r.balance().weights(), 0, lastWeights, 0, lastWeights.length);
-        if (batches.needsLosses()) {
+        if (r.skipped()) {
+            skippedSteps++;
+        } else {
+            System.arraycopy(r.balance().weights(), 0, lastWeights, 0, lastWeights.length);
+        }
+        if (batches.needsLosses() && !r.skipped()) {
             batches.observeLosses(r.step(), r.losses());
         }
         stepsDone++;
@@ -242,18 +248,49 @@ public final class Trainer implements AutoCloseable {
                 metadata,
                 p.sampling(),
                 p.samplerState(),
-                model.signature());
+                model.signature(),
+                skippedSteps);
         CheckpointFile.save(path, model.network(), optimizer, state, strategy.tensors());
     }
 
-    /** Saves and tells the listeners of the running fit. */
+    /**
+     * Saves and tells the listeners of the running fit. A diverged model is never saved; a failed write removes its
+     * temporary file, leaves the previous checkpoint as it was, and stops the run or, with
+     * {@code train.on_checkpoint_error: warn}, is logged and skipped.
+     */
     void checkpoint(Path path) {
+        for (double s : window.sums()) {
+            if (!Double.isFinite(s)) {
+                throw new DivergenceException("the losses became " + s + " before step " + stepsDone + "; no checkpoint"
+                        + " is written from a diverged model (the last one, if any, is unchanged); lower the learning"
+                        + " rate, enable train.grad_clip, or set train.on_nonfinite: skip");
+            }
+        }
         try {
             save(path);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            String msg = "could not write checkpoint " + path + " after step " + stepsDone + ": " + describe(e)
+                    + "; the previous checkpoint there, if any, is unchanged";
+            if (spec.onCheckpointError() == CheckpointFailurePolicy.WARN) {
+                LOG.warn("{} (train.on_checkpoint_error: warn, training goes on)", msg);
+                return;
+            }
+            throw new CheckpointWriteException(msg, e);
         }
         listeners.forEach(l -> l.onCheckpoint(stepsDone, path));
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                        ? f.getReason()
+                        : e.getMessage();
+    }
+
+    /** Steps skipped so far because a loss or gradient was not finite ({@code train.on_nonfinite: skip}). */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     /** Restores model, optimizer and trainer state from a checkpoint written by {@link #save}. */
@@ -279,6 +316,7 @@ public final class Trainer implements AutoCloseable {
             strategy.load(CheckpointFile.readTensors(path, device));
         }
         stepsDone = s.stepsDone();
+        skippedSteps = s.skippedSteps();
         balancer.restore(s.balancerState());
         if (earlyStopping != null && s.earlyStopping() != null) {
             earlyStopping.restore(s.earlyStopping());

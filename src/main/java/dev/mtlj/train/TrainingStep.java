@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.global.torch;
  * Runs inside the caller's PointerScope and returns heap data only.
  */
 final class TrainingStep {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingStep.class);
     private final StepContext ctx;
     private final StepStrategy strategy;
     private final TrainSpec spec;
@@ -30,6 +31,7 @@ final class TrainingStep {
     private final Optimizer optimizer;
     private final LossWindow window;
     private final boolean readLosses;
+    private final boolean skipNonFinite;
 
     TrainingStep(
             StepContext ctx,
@@ -39,13 +41,14 @@ final class TrainingStep {
             Optimizer optimizer,
             LossWindow window,
             boolean sourceNeedsLosses) {
+        this.skipNonFinite = spec.onNonFinite() == NonFinitePolicy.SKIP;
         this.ctx = ctx;
         this.strategy = strategy;
         this.spec = spec;
         this.seed = seed;
         this.optimizer = optimizer;
         this.window = window;
-        this.readLosses = strategy.readsLosses() || sourceNeedsLosses;
+        this.readLosses = strategy.readsLosses() || sourceNeedsLosses || skipNonFinite;
     }
 
     /** Trains on {@code batch} as step {@code step}; {@code capture} copies the outputs and targets to the host. */
@@ -71,7 +74,16 @@ final class TrainingStep {
         }
         boolean[] present = present(batch, step);
         Tensor stacked = torch.stack(new TensorVector(losses.toArray(new Tensor[0])));
-        double[] values = readLosses ? checkFinite(Tensors.toDoubles(stacked), step) : null;
+        double[] values = readLosses ? Tensors.toDoubles(stacked) : null;
+        String bad = values == null ? null : nonFinite(values, step);
+        if (bad != null) {
+            if (!skipNonFinite) {
+                throw new DivergenceException(bad + "; lower the learning rate, enable train.grad_clip, or set"
+                        + " train.on_nonfinite: skip");
+            }
+            LOG.warn("{}; step skipped (train.on_nonfinite: skip)", bad);
+            return new StepResult(step, lr, null, values, null, true);
+        }
         optimizer.zero_grad();
         Balance balance = strategy.backward(
                 new StepStrategy.Losses(step, epoch, batch, forward, losses, stacked, values, present));
@@ -82,6 +94,11 @@ final class TrainingStep {
                     own.get(k).mutable_grad().put(new Tensor());
                 }
             }
+        }
+        if (skipNonFinite && !GradClip.finite(ctx.params().trainable)) {
+            LOG.warn("step {}: a gradient is not finite; step skipped (train.on_nonfinite: skip)", step);
+            optimizer.zero_grad();
+            return new StepResult(step, lr, balance, values, null, true);
         }
         if (spec.gradClip() > 0) {
             GradClip.clip(ctx.params().trainable, spec.gradClip());
@@ -99,7 +116,7 @@ final class TrainingStep {
                 });
             }
         }
-        return new StepResult(step, lr, balance, values, outputs);
+        return new StepResult(step, lr, balance, values, outputs, false);
     }
 
     /**
@@ -124,14 +141,13 @@ final class TrainingStep {
         return all ? null : present;
     }
 
-    private double[] checkFinite(double[] losses, long step) {
+    /** The first non-finite loss, described for a message (1-based step, as the console counts), or null. */
+    private String nonFinite(double[] losses, long step) {
         for (int i = 0; i < losses.length; i++) {
             if (!Double.isFinite(losses[i])) {
-                throw new IllegalStateException(
-                        "loss of task '" + ctx.tasks().get(i).name() + "' is " + losses[i] + " at step " + step
-                                + "; lower the learning rate or enable train.grad_clip");
+                return "loss of task '" + ctx.tasks().get(i).name() + "' is " + losses[i] + " at step " + (step + 1);
             }
         }
-        return losses;
+        return null;
     }
 }

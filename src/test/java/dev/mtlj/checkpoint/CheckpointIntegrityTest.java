@@ -33,7 +33,8 @@ class CheckpointIntegrityTest {
 
     private static MultiTaskModel model() {
         Engine.seed(3);
-        return MultiTaskModel.build(new ModelSpec(new MlpSpec(List.of(4), 0.0), null, null, null), new long[] {3}, TASKS);
+        return MultiTaskModel.build(
+                new ModelSpec(new MlpSpec(List.of(4), 0.0), null, null, null), new long[] {3}, TASKS);
     }
 
     private static float[] weights(MultiTaskModel m) {
@@ -121,7 +122,8 @@ class CheckpointIntegrityTest {
             bytes[at + k] ^= (byte) 0x5a;
         }
         Files.write(f, bytes);
-        assertThatThrownBy(() -> load(f)).isInstanceOf(UserInputException.class)
+        assertThatThrownBy(() -> load(f))
+                .isInstanceOf(UserInputException.class)
                 .hasMessage("checkpoint '" + f + "' is corrupt (checksum mismatch); use an earlier checkpoint");
     }
 

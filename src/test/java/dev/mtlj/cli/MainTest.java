@@ -267,4 +267,60 @@ class MainTest {
         assertThat(resumed.code()).isZero();
         assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 8");
     }
+
+    /** A diverging run (lr 1e30) is a one-line user error, exit 2 (before: "internal error (please report)" and a trace). */
+    @Test
+    void aDivergingRunExitsTwoWithOneLine(@TempDir Path dir) {
+        Outcome o = run(
+                "quickstart",
+                "--device",
+                "cpu",
+                "--steps",
+                "30",
+                "--output",
+                dir.toString(),
+                "-q",
+                "--set",
+                "train.optimizer.lr=1e30",
+                "--set",
+                "balancer={type: ew}");
+        userError(o, "error: ");
+        assertThat(o.err()).contains("lower the learning rate").contains("train.on_nonfinite: skip");
+        assertThat(o.err().strip().lines()).hasSize(1);
+    }
+
+    /** A damaged checkpoint is refused by eval with exit 2, naming the file (before: exit 0 and a MAE of 4.8e25). */
+    @Test
+    void evalRefusesADamagedCheckpoint(@TempDir Path dir) throws Exception {
+        assertThat(run("quickstart", "--device", "cpu", "--steps", "20", "--output", dir.toString(), "-q")
+                        .code())
+                .isZero();
+        Path ckpt = dir.resolve("quickstart/checkpoints/latest.ckpt");
+        byte[] b = Files.readAllBytes(ckpt);
+        int at = (int) (b.length * 0.3);
+        for (int k = 0; k < 16; k++) {
+            b[at + k] ^= (byte) 0xa5;
+        }
+        Files.write(ckpt, b);
+        userError(
+                run("eval", "--checkpoint", ckpt.toString()),
+                "checkpoint '" + ckpt + "' is corrupt (checksum mismatch)");
+        userError(
+                run("train", "--resume", dir.resolve("quickstart").toString(), "-q"), "is corrupt (checksum mismatch)");
+    }
+
+    /** Data that cannot train a task is refused before training: a task with no label in its training split. */
+    @Test
+    void aTaskWithoutTrainingLabelsIsRefused(@TempDir Path dir) throws Exception {
+        Path train = Files.writeString(dir.resolve("train.csv"), "x1,x2,y\n1,2,\n3,4,\n5,6,\n");
+        Path other = Files.writeString(dir.resolve("val.csv"), "x1,x2,y\n1,2,0.5\n");
+        Path cfg = Files.writeString(dir.resolve("c.yaml"), """
+                data: {type: csv, train: %s, val: %s, test: %s, tasks: {y: {kind: regression}}}
+                train: {steps: 5, batch_size: 2}
+                output: %s
+                """.formatted(train, other, other, dir.resolve("runs")));
+        userError(
+                run("train", "--config", cfg.toString(), "-q"),
+                "task 'y' has no label in the training split of '" + train + "'");
+    }
 }

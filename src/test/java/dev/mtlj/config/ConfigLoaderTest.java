@@ -96,4 +96,15 @@ class ConfigLoaderTest {
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("config file 'no/such/config.yaml' does not exist");
     }
+
+    /** A key set twice in one mapping is refused with the key and the line (before: the last one silently won). */
+    @Test
+    void duplicateKeysAreRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        "data: {type: gradnorm-toy}\ntrain:\n  steps: 10\n  batch_size: 8\n  steps: 20\n",
+                        "c.yaml",
+                        List.of()))
+                .isInstanceOf(UserInputException.class)
+                .hasMessage("config 'c.yaml' sets key 'steps' twice in one mapping (second time at line 5); keep one");
+    }
 }

@@ -62,4 +62,18 @@ class CsvTableTest {
                 .hasMessageStartingWith("CSV file '" + f + "'")
                 .hasMessageContaining(message);
     }
+
+    /** A label column listed among the features is a target leak: refused by name (before: accepted). */
+    @Test
+    void aLabelColumnAmongTheFeaturesIsRefused(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("t.csv"), "x1,price,clicked,category\n1,2,1,0\n");
+        assertThatThrownBy(() -> CsvTable.read(f, ',', List.of("x1", "price"), LABELS))
+                .isInstanceOf(UserInputException.class)
+                .hasMessage(
+                        "CSV file '" + f + "': column 'price' is listed among the features but is the label column of"
+                                + " task 'price' (a target leak); remove it from data.features");
+        assertThatThrownBy(() -> CsvTable.read(f, ',', List.of("x1", "x1"), LABELS))
+                .isInstanceOf(UserInputException.class)
+                .hasMessage("CSV file '" + f + "': feature column 'x1' is listed twice");
+    }
 }
