@@ -86,7 +86,7 @@ public final class CaGrad implements GramianWeighting {
             if (norm < 1e-12) {
                 break;
             }
-            Qp.Solution s = Qp.simplex(Mat.scale(h, rho / norm), b);
+            Qp.Solution s = Qp.simplex(Mat.scale(h, rho / norm), b, w);
             w = s.x();
             norm = Math.sqrt(Math.max(Mat.quad(h, w), 0));
             residual = kkt(h, b, rho, w, norm);

@@ -54,20 +54,24 @@ public final class GradVac implements GramianWeighting {
             rng.shuffle(others);
             double[] c = new double[t];
             c[i] = 1;
+            double[] hc = h[i].clone(); // H c, kept up to date as c changes (O(T) a change, not O(T²))
             for (int j : others) {
-                double vv = Mat.quad(h, c);
+                double vv = Mat.dot(c, hc);
                 if (h[j][j] <= 0 || vv <= 0) {
                     continue;
                 }
                 double vn = Math.sqrt(vv);
                 double gn = Math.sqrt(h[j][j]);
-                double phi = Math.max(-1, Math.min(1, Mat.dot(h[j], c) / (vn * gn)));
+                double phi = Math.max(-1, Math.min(1, hc[j] / (vn * gn)));
                 double hat = target[i][j];
                 if (phi < hat) {
                     double a = vn
                             * (hat * Math.sqrt(1 - phi * phi) - phi * Math.sqrt(1 - hat * hat))
                             / (gn * Math.sqrt(1 - hat * hat));
                     c[j] += a;
+                    for (int k = 0; k < t; k++) {
+                        hc[k] += a * h[j][k];
+                    }
                 }
                 target[i][j] = Math.max(-1 + 1e-6, Math.min(1 - 1e-6, (1 - beta) * hat + beta * phi));
             }

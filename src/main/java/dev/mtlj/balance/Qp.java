@@ -29,23 +29,43 @@ final class Qp {
 
     /** min ½xᵀQx + cᵀx on the probability simplex. */
     static Solution simplex(double[][] q, double[] c) {
-        return solve(q, c, new double[q.length], true);
+        return solve(q, c, new double[q.length], true, null);
+    }
+
+    /** As {@link #simplex(double[][], double[])}, starting large problems from the free variables of {@code warm}. */
+    static Solution simplex(double[][] q, double[] c, double[] warm) {
+        return solve(q, c, new double[q.length], true, warm);
     }
 
     /** min ½xᵀQx + cᵀx subject to x ≥ lower. */
     static Solution boxBelow(double[][] q, double[] c, double[] lower) {
-        return solve(q, c, lower, false);
+        return solve(q, c, lower, false, null);
     }
 
-    private static Solution solve(double[][] q, double[] c, double[] lower, boolean simplex) {
+    /**
+     * Problems above this size start from {@link ActiveSetQp} (Cholesky updates, warm starts) instead of the plain
+     * feasible point; at or below it the path is the one every recorded result was computed with.
+     */
+    static final int LARGE = 16;
+
+    private static Solution solve(double[][] q, double[] c, double[] lower, boolean simplex, double[] warm) {
         int n = q.length;
         double scale = Math.max(Mat.trace(q) / n, 1e-300);
         double[][] qs = Mat.scale(Mat.symmetric(q), 1 / scale);
         double[] cs = Mat.scale(c, 1 / scale);
         // The exact active-set method alone, from a plain feasible point, settles these small problems in a few
         // iterations; ojAlgo is the fallback when it does not reach a KKT point. (Going to ojAlgo first cost
-        // ~0.1 ms a call warm and several ms in a fresh JVM: benchmarks/results/2026-11-23-epyc-2core.md.)
-        double[] quick = polish(qs, cs, lower, feasible(lower, simplex), simplex);
+        // ~0.1 ms a call warm and several ms in a fresh JVM: benchmarks/results/2026-11-23-epyc-2core.md.) Large
+        // problems first run the Cholesky-updating active set on Q + δI (δ = 1e-10 of the mean diagonal, so a
+        // semidefinite Q works), then the same exact polish on Q itself from where it ended.
+        double[] start = n > LARGE ? largeStart(qs, cs, lower, simplex, warm) : null;
+        if (start != null) {
+            double residual = kkt(qs, cs, lower, start, simplex);
+            if (residual <= QUICK_KKT) { // already a KKT point of Q itself: no polish needed
+                return new Solution(start, residual);
+            }
+        }
+        double[] quick = polish(qs, cs, lower, start != null ? start : feasible(lower, simplex), simplex);
         if (quick != null) {
             double residual = kkt(qs, cs, lower, quick, simplex);
             if (residual <= QUICK_KKT) {
@@ -53,6 +73,17 @@ final class Qp {
             }
         }
         return solveOjAlgo(qs, cs, lower, simplex);
+    }
+
+    private static double[] largeStart(double[][] qs, double[] cs, double[] lower, boolean simplex, double[] warm) {
+        int n = qs.length;
+        double[][] reg = new double[n][];
+        for (int i = 0; i < n; i++) {
+            reg[i] = qs[i].clone();
+            reg[i][i] += 1e-10;
+        }
+        return ActiveSetQp.solve(
+                reg, cs, lower, simplex, warm == null ? null : ActiveSetQp.freeOf(warm, new double[n]));
     }
 
     /** The largest KKT residual at which the active-set answer is taken without consulting ojAlgo. */

@@ -55,10 +55,11 @@ public final class UpGrad implements GramianWeighting {
             w = s.x();
             residual = s.residual();
         } else {
+            double[][] q = Mat.scale(h, 2);
             for (int k = 0; k < t; k++) {
                 double[] lower = new double[t];
                 lower[k] = 1.0 / t;
-                Qp.Solution s = Qp.boxBelow(Mat.scale(h, 2), new double[t], lower);
+                Qp.Solution s = Qp.boxBelow(q, new double[t], lower);
                 for (int i = 0; i < t; i++) {
                     w[i] += s.x()[i];
                 }
