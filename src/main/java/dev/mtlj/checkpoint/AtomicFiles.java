@@ -3,10 +3,13 @@ package dev.mtlj.checkpoint;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes files so that readers see either the old complete file or the new complete file, never a torn one:
@@ -44,6 +47,27 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Deletes the temporary files that {@link #write} leaves in {@code dir} when its process is killed mid-write
+     * (a kill -9 or power loss skips the cleanup). Call only while holding the folder's lock, so no live writer's file
+     * is taken. Returns the files removed.
+     */
+    public static List<Path> removeStale(Path dir) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        String own = ".tmp-" + ProcessHandle.current().pid();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp-*")) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().endsWith(own) && Files.deleteIfExists(f)) {
+                    removed.add(f);
+                }
+            }
+        }
+        return removed;
     }
 
     /** Writes a small text file atomically. */

@@ -2,6 +2,7 @@ package dev.mtlj.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.mtlj.UserInputException;
+import dev.mtlj.dist.RankFailedException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,10 @@ import picocli.CommandLine.Command;
         })
 public final class Main implements Runnable {
     public static final int USER_ERROR = 2;
+    /** A data-parallel run lost a rank (it died, hung or was unreachable), or the ranks drifted apart. */
+    public static final int RANK_FAILED = 3;
+    /** 128 + SIGTERM: training stopped by a signal after writing its checkpoint (the shell's code for the signal). */
+    public static final int EXIT_SIGTERM = 143;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,12 +56,18 @@ public final class Main implements Runnable {
         cli.setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
-            while (!(cause instanceof UserInputException) && cause.getCause() != null && cause.getCause() != cause) {
+            while (!(cause instanceof UserInputException || cause instanceof RankFailedException)
+                    && cause.getCause() != null
+                    && cause.getCause() != cause) {
                 cause = cause.getCause();
             }
             if (cause instanceof UserInputException u) {
                 cmd.getErr().println("error: " + u.getMessage());
                 return USER_ERROR;
+            }
+            if (cause instanceof RankFailedException r) {
+                cmd.getErr().println("error: " + r.getMessage());
+                return RANK_FAILED;
             }
             cmd.getErr().println("internal error (please report): " + e);
             e.printStackTrace(cmd.getErr());

@@ -53,7 +53,11 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         all.addAll(overrides);
         RunConfig cfg = Quickstart.config(all);
-        Run.Result r = Run.train(cfg, RunOptions.defaults().withProgress(Main.progress(quiet)));
+        Run.Result r = Run.train(
+                cfg, RunOptions.defaults().withProgress(Main.progress(quiet)).withStopOnSignal(true));
+        if (r.fit().interrupted()) {
+            return Main.EXIT_SIGTERM; // stopped by SIGTERM/SIGINT with a checkpoint; Run logged how to continue
+        }
         System.out.println();
         System.out.println("Quick start: per-task test metrics (balancer " + cfg.balancerType() + ")");
         System.out.print(SummaryTable.render(r.test()));

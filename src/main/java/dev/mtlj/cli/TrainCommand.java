@@ -4,6 +4,8 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
+import dev.mtlj.dist.LocalLauncher;
+import dev.mtlj.dist.WorldInfo;
 import dev.mtlj.run.Run;
 import dev.mtlj.run.RunOptions;
 import dev.mtlj.run.SummaryTable;
@@ -13,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code mtlj train --config FILE [--set key=value]... [--resume RUN]}. */
 @Command(
@@ -41,6 +45,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Warnings only; no progress bar.")
     boolean quiet;
 
+    @Option(
+            names = "--nproc",
+            paramLabel = "N",
+            description = "Data-parallel on this machine: start N worker processes (threads split between them)."
+                    + " Under torchrun or a PyTorchJob leave it out: the launcher's environment says the rank.")
+    int nproc = 1;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         Main.quiet(quiet);
@@ -58,7 +72,41 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             throw new UserInputException("train needs --config FILE (or --resume RUN)");
         }
-        Run.Result r = Run.train(cfg, new RunOptions(resume, Main.progress(quiet)));
+        WorldInfo world = WorldInfo.fromEnvironment();
+        if (nproc > 1) {
+            if (world.distributed()) {
+                throw new UserInputException("--nproc starts its own workers; leave it out under torchrun or another"
+                        + " launcher (WORLD_SIZE is " + world.size() + ")");
+            }
+            List<String> args =
+                    new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            int at = args.indexOf("--nproc");
+            if (at >= 0) {
+                args.remove(at + 1);
+                args.remove(at);
+            } else {
+                args.removeIf(a -> a.startsWith("--nproc="));
+            }
+            if (args.isEmpty() || !args.get(0).equals("train")) {
+                args.add(0, "train");
+            }
+            return new LocalLauncher(
+                            nproc,
+                            LocalLauncher.threadsPerWorker(cfg.threads(), nproc),
+                            cfg.dist().timeoutS() + 30,
+                            System.err)
+                    .run(args);
+        }
+        if (world.rank() != 0) {
+            Main.quiet(true); // rank 0 reports; the others speak only to warn
+        }
+        Run.Result r = Run.train(cfg, new RunOptions(resume, world.rank() == 0 && Main.progress(quiet), true, world));
+        if (world.rank() != 0) {
+            return r.fit().interrupted() ? Main.EXIT_SIGTERM : 0;
+        }
+        if (r.fit().interrupted()) {
+            return Main.EXIT_SIGTERM; // stopped by SIGTERM/SIGINT with a checkpoint; Run logged how to continue
+        }
         System.out.println();
         System.out.print(SummaryTable.render(r.test()));
         System.out.printf(

@@ -2,6 +2,7 @@ package dev.mtlj.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mtlj.UserInputException;
+import dev.mtlj.dist.DistSpec;
 import dev.mtlj.engine.DType;
 import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.model.ModelSpec;
@@ -23,6 +24,8 @@ import java.util.Map;
  * @param model    model spec
  * @param balancer the balancer's name and parameters (default ew)
  * @param train    training loop
+ * @param sampler  task sampler for sampled training, or null for joint training
+ * @param dist     data-parallel settings, used when a launcher starts several processes
  */
 public record RunConfig(
         @JsonProperty("name") String name,
@@ -36,7 +39,8 @@ public record RunConfig(
         @JsonProperty("model") ModelSpec model,
         @JsonProperty("balancer") Map<String, Object> balancer,
         @JsonProperty("train") TrainSpec train,
-        @JsonProperty("sampler") Map<String, Object> sampler) {
+        @JsonProperty("sampler") Map<String, Object> sampler,
+        @JsonProperty("dist") DistSpec dist) {
     public RunConfig {
         name = name == null ? "run" : name;
         seed = seed == null ? 42L : seed;
@@ -57,6 +61,7 @@ public record RunConfig(
         balancer = balancer == null ? Map.of("type", "ew") : new LinkedHashMap<>(balancer);
         train = train == null ? TrainSpec.defaults() : train;
         sampler = sampler == null ? null : new LinkedHashMap<>(sampler);
+        dist = dist == null ? DistSpec.defaults() : dist;
         if (sampler != null && !(sampler.get("type") instanceof String)) {
             throw new UserInputException("sampler.type is required (e.g. sampler: {type: temperature, temperature: 2});"
                     + " leave sampler out for joint training");

@@ -99,6 +99,22 @@ public final class DeviceData implements AutoCloseable {
                 .toArray();
     }
 
+    /** Per task, how many of {@code indices} carry its label (host only, no device work). */
+    public int[] labelledCounts(int[] indices) {
+        int[] counts = new int[present.size()];
+        for (int k = 0; k < counts.length; k++) {
+            boolean[] p = present.get(k);
+            if (p == null) {
+                counts[k] = indices.length;
+                continue;
+            }
+            for (int i : indices) {
+                counts[k] += p[i] ? 1 : 0;
+            }
+        }
+        return counts;
+    }
+
     /** Number of examples. */
     public int size() {
         return size;

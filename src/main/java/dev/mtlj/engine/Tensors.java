@@ -70,4 +70,33 @@ public final class Tensors {
         Tensor pinned = host.to(dtype).pin_memory();
         return pinned.to(device, dtype, true, false, new MemoryFormatOptional());
     }
+
+    /** Columns per chunk of {@link #gramian}: a float64 copy of T × 16,384 stays in cache. */
+    private static final long GRAMIAN_CHUNK = 16_384;
+
+    /**
+     * H = J·Jᵀ of the rows J [T, P] in float64, on their device (caller's scope). Float32 rows are converted chunk by
+     * chunk into one reused float64 buffer and accumulated with {@code addmm_}: exact products, float64 sums, without
+     * a float64 copy of the whole Jacobian (at T = 4, P = 10⁶ that copy took 14 ms of the 15). A float32 product
+     * would be 3–20× faster and wrong where it matters: on two nearly colinear rows its smallest eigenvalue came out
+     * −0.19 instead of 0.50 (benchmarks/results/*-aggregators.md).
+     */
+    @dev.mtlj.NativeApi
+    public static Tensor gramian(Tensor rows) {
+        long t = rows.size(0);
+        long p = rows.size(1);
+        Tensor h = torch.zeros(t, t).to(rows.device(), torch.ScalarType.Double);
+        if (rows.scalar_type() == torch.ScalarType.Double || p <= GRAMIAN_CHUNK) {
+            Tensor j = rows.to(torch.ScalarType.Double);
+            return h.addmm_(j, j.t());
+        }
+        Tensor buffer = torch.empty(t, GRAMIAN_CHUNK).to(rows.device(), torch.ScalarType.Double);
+        for (long s = 0; s < p; s += GRAMIAN_CHUNK) {
+            long k = Math.min(GRAMIAN_CHUNK, p - s);
+            Tensor b = k == GRAMIAN_CHUNK ? buffer : buffer.narrow(1, 0, k);
+            b.copy_(rows.narrow(1, s, k));
+            h.addmm_(b, b.t());
+        }
+        return h;
+    }
 }

@@ -1,7 +1,9 @@
 package dev.mtlj.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mtlj.UserInputException;
 import dev.mtlj.train.Report;
 import dev.mtlj.train.TaskReport;
 import dev.mtlj.train.TrainingListener;
@@ -15,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends one JSON object per report to {@code metrics.jsonl}:
@@ -25,6 +29,7 @@ import java.util.Map;
  * Non-finite numbers are written as null (JSON has no NaN).
  */
 public final class MetricsJsonl implements TrainingListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsJsonl.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BufferedWriter out;
     private final String balancer;
@@ -40,18 +45,47 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
         this.kappa = kappa;
     }
 
-    /** Drops records with {@code step >= fromStep} (used when resuming, so replayed steps are not listed twice). */
+    /**
+     * Drops records with {@code step >= fromStep} (used when resuming, so replayed steps are not listed twice). A
+     * torn last line (the writer was killed mid-record) is dropped with a warning; a damaged line before it is an
+     * error naming the line.
+     */
     public static void truncate(Path file, long fromStep) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
+        String text =
+                new String(Files.readAllBytes(file), StandardCharsets.UTF_8); // a torn UTF-8 tail decodes to U+FFFD
+        List<String> lines = List.of(text.split("\n", -1));
         List<String> keep = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && JSON.readTree(line).path("step").asLong() < fromStep) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode record = parse(line);
+            if (record == null && i == lines.size() - 1) { // no newline after it: its writer was stopped mid-record
+                LOG.warn("{}: dropped a partly written last record", file);
+                continue;
+            }
+            if (record == null) {
+                throw new UserInputException(file + " line " + (i + 1) + " is not a JSON record; the metrics file is "
+                        + "damaged (fix or remove that line, then resume)");
+            }
+            if (record.path("step").asLong() < fromStep) {
                 keep.add(line);
             }
         }
         dev.mtlj.checkpoint.AtomicFiles.writeString(file, keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            JsonNode n = JSON.readTree(line);
+            return n != null && n.isObject() ? n : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.mtlj.config.RunConfig;
 import dev.mtlj.config.TaskOverride;
 import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.dist.Collective;
+import dev.mtlj.dist.WorldInfo;
 import dev.mtlj.engine.DType;
 import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
@@ -44,7 +46,8 @@ public final class Run {
      * What a run produced.
      *
      * @param dir     the run directory
-     * @param test    final test-split report
+     * @param test    final test-split report; null when training was stopped before its last step
+     *                {@link FitResult#interrupted() on request}, in which case no summary is written either
      * @param fit     how training ended
      * @param seconds wall time of training and evaluation
      */
@@ -60,34 +63,63 @@ public final class Run {
     /**
      * Trains per {@code config}. With {@link RunOptions#resume()} (a run directory or checkpoint file) continues that
      * run in its directory; otherwise creates a fresh directory (a numeric suffix avoids overwriting an earlier run).
+     * When {@link RunOptions#world()} has several processes, this process trains its rank of a data-parallel run:
+     * rank 0 owns the run folder (lock, metrics, checkpoints, summary), the others train beside it and return a result
+     * without a test report.
      */
     public static Result train(RunConfig config, RunOptions options) {
         long t0 = System.nanoTime();
         Engine.configureThreads(config.threads());
+        WorldInfo world = options.world();
+        DeviceSpec device = deviceFor(config, world);
         DataSplits data = prepare(config);
-        Path checkpoint = options.resume() == null ? null : checkpointIn(options.resume(), "latest.ckpt");
-        Path dir = checkpoint != null ? checkpoint.toAbsolutePath().getParent().getParent() : freshDir(config);
-        Path ckptDir = dir.resolve("checkpoints");
-        try {
-            Files.createDirectories(ckptDir);
-        } catch (IOException e) {
-            throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
-        }
-        try (RunLock lock = RunLock.acquire(dir)) {
-            return train(config, options, data, checkpoint, dir, t0);
+        try (Collective collective = Collective.join(world, config.dist(), device.kind() == DeviceSpec.Kind.CUDA)) {
+            if (collective.rank() != 0) {
+                Path dir = Path.of(collective.share("run_dir", null));
+                String ckpt = collective.share("checkpoint", null);
+                return train(config, options, data, ckpt.isEmpty() ? null : Path.of(ckpt), dir, t0, collective, device);
+            }
+            try (RunFolder folder = RunFolder.open(config, options.resume(), world)) {
+                collective.share("run_dir", folder.dir().toString());
+                collective.share(
+                        "checkpoint",
+                        folder.checkpoint() == null ? "" : folder.checkpoint().toString());
+                return train(config, options, data, folder.checkpoint(), folder.dir(), t0, collective, device);
+            }
         }
     }
 
-    /** The run proper, while this process holds the run folder's lock. */
+    /** The device of this rank: in a data-parallel run on CUDA without an explicit index, GPU local-rank. */
+    private static DeviceSpec deviceFor(RunConfig config, WorldInfo world) {
+        DeviceSpec resolved = Engine.resolve(config.deviceSpec());
+        if (world.distributed()
+                && resolved.kind() == DeviceSpec.Kind.CUDA
+                && !config.device().contains(":")) {
+            int count = org.bytedeco.pytorch.global.torch.cuda_device_count();
+            return DeviceSpec.parse("cuda:" + world.localRank() % Math.max(1, count));
+        }
+        return resolved;
+    }
+
+    /** The run proper; rank 0 holds the run folder's lock and alone writes into it. */
     private static Result train(
-            RunConfig config, RunOptions options, DataSplits data, Path checkpoint, Path dir, long t0) {
-        DeviceSpec device = Engine.resolve(config.deviceSpec());
+            RunConfig config,
+            RunOptions options,
+            DataSplits data,
+            Path checkpoint,
+            Path dir,
+            long t0,
+            Collective collective,
+            DeviceSpec device) {
+        boolean lead = collective.rank() == 0;
         DType dtype = config.dtypeSpec();
         Path ckptDir = dir.resolve("checkpoints");
-        try {
-            AtomicFiles.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(config));
-        } catch (IOException e) {
-            throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
+        if (lead) {
+            try {
+                AtomicFiles.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(config));
+            } catch (IOException e) {
+                throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
+            }
         }
         Engine.seed(config.seed());
         FitResult fit;
@@ -97,23 +129,24 @@ public final class Run {
         try (Balancer balancer = balancer(config, data);
                 MultiTaskModel model = MultiTaskModel.build(config.model(), exampleShape(data), data.tasks());
                 DeviceData train = new DeviceData(data.train(), data.tasks(), device, dtype);
-                DeviceData val = new DeviceData(data.val(), data.tasks(), device, dtype);
-                DeviceData testData = new DeviceData(data.test(), data.tasks(), device, dtype)) {
+                DeviceData val = new DeviceData(data.val(), data.tasks(), device, dtype)) {
             model.to(device, dtype);
             LOG.info(
-                    "run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads",
+                    "run {}: {} tasks, {} parameters ({} shared), balancer {}, device {}, {} threads{}",
                     dir,
                     data.tasks().size(),
                     model.parameterCount(),
                     model.sharedParameterCount(),
                     balancer.name(),
                     device,
-                    Engine.threads());
+                    Engine.threads(),
+                    collective.size() > 1 ? ", " + collective.size() + " ranks" : "");
             TrainerBuilder builder = Trainer.builder(model, balancer)
                     .spec(config.train())
                     .seed(config.seed())
-                    .checkpointDir(ckptDir)
-                    .metadata(ConfigLoader.toJson(config));
+                    .checkpointDir(lead ? ckptDir : null)
+                    .metadata(ConfigLoader.toJson(config))
+                    .distributed(collective, config.dist());
             if (config.sampler() != null) {
                 builder.sampled(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));
             }
@@ -121,24 +154,50 @@ public final class Run {
                 Path metrics = dir.resolve("metrics.jsonl");
                 if (checkpoint != null) {
                     trainer.resume(checkpoint);
-                    MetricsJsonl.truncate(metrics, trainer.stepsDone());
                     LOG.info("resumed from {} at step {}", checkpoint, trainer.stepsDone());
                 }
-                try (MetricsJsonl jsonl = new MetricsJsonl(
-                        metrics,
-                        balancer.name(),
-                        balancer.nativeScale().kappa(data.tasks().size()))) {
-                    List<TrainingListener> listeners = new ArrayList<>(List.of(jsonl, new LogListener()));
-                    if (options.progress()) {
-                        listeners.add(new ProgressListener());
+                if (lead) {
+                    MetricsJsonl.truncate(metrics, trainer.stepsDone());
+                }
+                try (MetricsJsonl jsonl = lead
+                        ? new MetricsJsonl(
+                                metrics,
+                                balancer.name(),
+                                balancer.nativeScale().kappa(data.tasks().size()))
+                        : null) {
+                    List<TrainingListener> listeners = new ArrayList<>();
+                    if (lead) {
+                        listeners.add(jsonl);
+                        listeners.add(new LogListener());
+                        if (options.progress()) {
+                            listeners.add(new ProgressListener());
+                        }
                     }
-                    fit = trainer.fit(train, val, listeners);
+                    try (SignalStop signals = options.stopOnSignal() ? new SignalStop(trainer) : null) {
+                        fit = trainer.fit(train, val, listeners);
+                        if (fit.interrupted()) {
+                            if (lead) {
+                                LOG.warn(
+                                        "stopped{} after step {}; {} holds it; continue with: mtlj train --resume {}",
+                                        signals != null && signals.signalled() ? " by a signal" : " on request",
+                                        fit.stepsDone(),
+                                        ckptDir.resolve("latest.ckpt"),
+                                        dir);
+                            }
+                            return new Result(dir, null, fit, (System.nanoTime() - t0) / 1e9);
+                        }
+                    }
+                    if (!lead) {
+                        return new Result(dir, null, fit, (System.nanoTime() - t0) / 1e9);
+                    }
                     Path best = ckptDir.resolve("best.ckpt");
                     if (config.train().earlyStopping() != null && Files.exists(best)) {
                         CheckpointFile.load(best, model.network(), null, Engine.device(device));
                         LOG.info("restored the best weights (step {}) for the test evaluation", fit.bestStep());
                     }
-                    test = trainer.evaluate(testData, "test");
+                    try (DeviceData testData = new DeviceData(data.test(), data.tasks(), device, dtype)) {
+                        test = trainer.evaluate(testData, "test");
+                    }
                     jsonl.onReport(test);
                     drawn = trainer.sampledCounts();
                     target = trainer.samplerProbabilities();
@@ -239,33 +298,6 @@ public final class Run {
         return java.util.Arrays.stream(data.train().exampleShape())
                 .asLongStream()
                 .toArray();
-    }
-
-    private static Path checkpointIn(Path p, String name) {
-        Path c = Files.isDirectory(p) ? p.resolve("checkpoints").resolve(name) : p;
-        if (!Files.isRegularFile(c)) {
-            throw new UserInputException("no checkpoint at '" + c + "' (give a run directory or a .ckpt file)");
-        }
-        return c;
-    }
-
-    /** A new run folder, created here: {@code <output>/<name>}, else the first free {@code <name>-2}, {@code -3}, … */
-    private static Path freshDir(RunConfig config) {
-        Path base = Path.of(config.output()).resolve(config.name()).toAbsolutePath();
-        try {
-            Files.createDirectories(base.getParent());
-            for (int i = 1; ; i++) {
-                Path dir = i == 1 ? base : Path.of(base + "-" + i);
-                try {
-                    return Files.createDirectory(dir); // atomic: two runs never pick the same folder
-                } catch (java.nio.file.FileAlreadyExistsException taken) {
-                    // next suffix
-                }
-            }
-        } catch (IOException e) {
-            throw new UserInputException(
-                    "cannot create a run folder under '" + base.getParent() + "': " + e.getMessage());
-        }
     }
 
     /** The configured task sampler, over each task's labelled training examples. */

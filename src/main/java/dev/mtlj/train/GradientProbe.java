@@ -66,16 +66,44 @@ final class GradientProbe {
 
     /** H = J·Jᵀ in float64, symmetrised, on the host. */
     static double[][] gramian(Tensor rows) {
-        Tensor j = rows.to(torch.ScalarType.Double);
-        double[] flat = dev.mtlj.engine.Tensors.toDoubles(j.matmul(j.t()));
-        int t = (int) rows.size(0);
+        return toHost(gramianOnDevice(rows), 1.0);
+    }
+
+    /** The Gramian J·Jᵀ of the rows in float64, on their device (not symmetrised). */
+    static Tensor gramianOnDevice(Tensor rows) {
+        return dev.mtlj.engine.Tensors.gramian(rows);
+    }
+
+    /** A [T, T] device Gramian on the host, symmetrised, times {@code scale}. */
+    static double[][] toHost(Tensor gramian, double scale) {
+        double[] flat = dev.mtlj.engine.Tensors.toDoubles(gramian);
+        int t = (int) gramian.size(0);
         double[][] h = new double[t][t];
         for (int a = 0; a < t; a++) {
             for (int b = 0; b < t; b++) {
-                h[a][b] = 0.5 * (flat[a * t + b] + flat[b * t + a]);
+                h[a][b] = 0.5 * (flat[a * t + b] + flat[b * t + a]) * scale; // × 1.0 is exact
             }
         }
         return h;
+    }
+
+    /** Rows ∂L_i/∂W flattened, [T, |W|] (one partial backward per task: through its head and W only). */
+    static Tensor rows(List<Tensor> losses, Tensor weight) {
+        TensorVector rows = new TensorVector();
+        for (Tensor l : losses) {
+            TensorVector g = torch.grad(
+                    new TensorVector(l),
+                    new TensorVector(weight),
+                    new TensorVector(),
+                    new BoolOptional(true),
+                    false,
+                    true);
+            rows.push_back(
+                    g.get(0).defined()
+                            ? g.get(0).reshape(-1)
+                            : torch.zeros_like(weight).reshape(-1));
+        }
+        return torch.stack(rows);
     }
 
     /** ‖∂L_i/∂W‖ for each task (one partial backward per task: through its head and W only). */

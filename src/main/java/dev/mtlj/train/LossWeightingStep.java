@@ -12,6 +12,7 @@ import dev.mtlj.engine.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -65,20 +66,36 @@ final class LossWeightingStep implements StepStrategy {
 
     @Override
     public Balance backward(Losses l) {
-        double[] n =
-                norms ? GradientProbe.norms(l.losses(), ctx.network().sharing().lastSharedWeight()) : null;
+        double[] n = norms ? norms(l) : null;
         Weights w = method.weigh(new LossInput(l.step(), l.epoch(), l.values(), n, l.present()));
         l.stacked()
                 .mul(Tensors.vector(w.values(), ctx.device(), ctx.dtype()))
                 .sum()
                 .backward();
+        l.sync().meanGradients(ctx.params().trainable);
         return w.asBalance();
     }
 
+    /**
+     * ‖∂L_i/∂W‖ of the global batch: in a data-parallel run the per-task gradient rows of W are averaged over the ranks
+     * (with the losses) before their norms are taken, so the norms are exact, not averages of norms.
+     */
+    private double[] norms(Losses l) {
+        Tensor weight = ctx.network().sharing().lastSharedWeight();
+        if (l.sync().single()) {
+            return GradientProbe.norms(l.losses(), weight);
+        }
+        Tensor rows =
+                l.sync().mean(List.of(GradientProbe.rows(l.losses(), weight))).get(0);
+        return Tensors.toDoubles(rows.mul(rows)
+                .sum(new long[] {1}, false, new ScalarTypeOptional())
+                .sqrt());
+    }
+
     @Override
-    public void afterOptimizerStep(Batch batch) {
+    public void afterOptimizerStep(Batch batch, StepSync sync) {
         if (postStep) {
-            method.afterStep(postStepLosses(batch));
+            method.afterStep(postStepLosses(batch, sync));
         }
     }
 
@@ -86,18 +103,18 @@ final class LossWeightingStep implements StepStrategy {
      * The same batch's losses after the optimizer step, without autograd; batch-norm running statistics are restored
      * afterwards so the extra forward does not count twice.
      */
-    private double[] postStepLosses(Batch batch) {
+    private double[] postStepLosses(Batch batch, StepSync sync) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             TensorVector buffers = ctx.network().buffers();
             List<Tensor> saved = new ArrayList<>();
             for (long k = 0; k < buffers.size(); k++) {
                 saved.add(buffers.get(k).clone());
             }
-            TensorVector losses = new TensorVector();
+            List<Tensor> losses = new ArrayList<>();
             try (Autocast ac = Autocast.enter(ctx.precision(), ctx.device())) {
                 List<Tensor> outs = ctx.network().forward(batch.inputs());
                 for (int i = 0; i < ctx.tasks().size(); i++) {
-                    losses.push_back(dev.mtlj.task.Losses.compute(
+                    losses.add(dev.mtlj.task.Losses.compute(
                                     ctx.tasks().get(i),
                                     outs.get(i),
                                     batch.targets().get(i),
@@ -105,7 +122,9 @@ final class LossWeightingStep implements StepStrategy {
                             .to(ctx.dtype()));
                 }
             }
-            double[] post = Tensors.toDoubles(torch.stack(losses));
+            sync.scale(losses);
+            Tensor stacked = torch.stack(new TensorVector(losses.toArray(new Tensor[0])));
+            double[] post = Tensors.toDoubles(sync.mean(List.of(stacked)).get(0));
             for (long k = 0; k < buffers.size(); k++) {
                 buffers.get(k).copy_(saved.get((int) k));
             }

@@ -1,5 +1,6 @@
 package dev.mtlj.train;
 
+import dev.mtlj.dist.Collective;
 import dev.mtlj.engine.Precision;
 import dev.mtlj.model.MultiTaskNetwork;
 import dev.mtlj.task.TaskSpec;
@@ -15,7 +16,8 @@ import org.bytedeco.pytorch.global.torch;
  * @param params    the step's parameter sets
  * @param device    training device
  * @param dtype     parameter dtype (losses are cast to it)
- * @param precision forward precision
+ * @param precision  forward precision
+ * @param collective the ranks of a data-parallel run ({@link Collective#single()} for one process)
  */
 record StepContext(
         MultiTaskNetwork network,
@@ -23,4 +25,5 @@ record StepContext(
         StepParameters params,
         Device device,
         torch.ScalarType dtype,
-        Precision precision) {}
+        Precision precision,
+        Collective collective) {}

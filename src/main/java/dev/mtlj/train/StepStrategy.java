@@ -33,14 +33,15 @@ interface StepStrategy {
     /**
      * One step's losses as the strategy sees them.
      *
-     * @param step    0-based step
-     * @param epoch   the batch's epoch
-     * @param batch   the batch
-     * @param forward the forward pass
-     * @param losses  per task, the scalar loss (caller's scope)
-     * @param stacked the losses as one [T] tensor
-     * @param values  the losses on the host, or null when nobody asked for them
-     * @param present per task whether the batch held it (null: all did)
+     * @param step        0-based step
+     * @param epoch       the batch's epoch
+     * @param batch       this rank's batch (the whole global batch in a one-process run)
+     * @param forward     the forward pass
+     * @param losses      per task, the scalar loss (caller's scope; scaled for the mean over ranks, see {@link StepSync})
+     * @param stacked     the losses as one [T] tensor
+     * @param valuesRead  whether someone reads the losses on the host (else {@link #values()} is null)
+     * @param present     per task whether the global batch held it (null: all did)
+     * @param sync        the step's traffic with the other ranks
      */
     record Losses(
             long step,
@@ -49,8 +50,14 @@ interface StepStrategy {
             Forward forward,
             List<Tensor> losses,
             Tensor stacked,
-            double[] values,
-            boolean[] present) {}
+            boolean valuesRead,
+            boolean[] present,
+            StepSync sync) {
+        /** The global batch's losses on the host, or null when nobody asked for them. */
+        double[] values() {
+            return valuesRead ? sync.values() : null;
+        }
+    }
 
     /** Runs the forward pass (under the step's autocast). */
     Forward forward(Tensor inputs);
@@ -68,7 +75,7 @@ interface StepStrategy {
     Balance backward(Losses losses);
 
     /** After the optimizer step (FAMO re-evaluates the batch). */
-    default void afterOptimizerStep(Batch batch) {}
+    default void afterOptimizerStep(Batch batch, StepSync sync) {}
 
     /** Device state the method keeps across steps (checkpointed); borrowed. */
     default Map<String, Tensor> tensors() {

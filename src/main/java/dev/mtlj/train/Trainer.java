@@ -5,6 +5,9 @@ import dev.mtlj.balance.Balancer;
 import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.checkpoint.TrainerState;
 import dev.mtlj.data.DeviceData;
+import dev.mtlj.dist.Collective;
+import dev.mtlj.dist.DistSpec;
+import dev.mtlj.dist.RankFailedException;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.sample.TaskSampler;
@@ -52,6 +55,10 @@ public final class Trainer implements AutoCloseable {
     private long stepsDone;
     private long skippedSteps;
     private boolean stopRequested;
+    private volatile boolean interruptRequested;
+    private boolean stopAgreed;
+    private final Collective collective;
+    private final DistSpec dist;
     private boolean closed;
 
     Trainer(TrainerBuilder b) {
@@ -63,6 +70,8 @@ public final class Trainer implements AutoCloseable {
         this.device = Engine.device(model.device());
         this.checkpointDir = b.checkpointDir;
         this.metadata = b.metadata;
+        this.collective = b.collective;
+        this.dist = b.dist;
         spec.freeze().forEach(part -> model.setFrozen(part, true));
         params = new StepParameters(model.network(), tasks.size());
         if (params.trainable.size() == 0) {
@@ -74,7 +83,7 @@ public final class Trainer implements AutoCloseable {
             optimizer = Optimizers.create(spec.optimizer(), params.trainable).retainReference();
         }
         StepContext ctx = new StepContext(
-                model.network(), tasks, params, device, model.dtype().scalarType(), spec.precision());
+                model.network(), tasks, params, device, model.dtype().scalarType(), spec.precision(), collective);
         strategy = StepStrategy.of(balancer, ctx);
         batches = b.sampler == null
                 ? new JointBatches(spec.batchSize(), seed)
@@ -120,8 +129,11 @@ public final class Trainer implements AutoCloseable {
     public FitResult fit(DeviceData train, DeviceData val, List<TrainingListener> extra) {
         check();
         List<TrainingListener> all = new ArrayList<>(extra);
+        if (collective.size() > 1) {
+            all.add(0, new ReplicaCheck(this, model.network(), collective, dist.checkEvery()));
+        }
         all.add(new TrainLog(this, tasks, window, batches, this::lastWeights, spec.logEvery()));
-        Validation validation = val == null ? null : new Validation(this, val, spec.evalEvery());
+        Validation validation = val == null ? null : new Validation(this, val, spec.evalEvery(), collective);
         if (validation != null) {
             all.add(validation);
         }
@@ -133,9 +145,10 @@ public final class Trainer implements AutoCloseable {
         }
         listeners = List.copyOf(all);
         stopRequested = false;
+        stopAgreed = false;
         try {
             listeners.forEach(l -> l.onStart(this));
-            while (stepsDone < spec.steps() && !stopRequested) {
+            while (stepsDone < spec.steps() && !stopRequested && !stopping()) {
                 long s = stepsDone;
                 boolean capture = listeners.stream().anyMatch(l -> l.wantsOutputs(s));
                 StepResult r = trainStep(train, capture);
@@ -144,14 +157,25 @@ public final class Trainer implements AutoCloseable {
             FitResult fr = new FitResult(
                     stepsDone,
                     stopRequested,
+                    stopping() && stepsDone < spec.steps(),
                     earlyStopping == null ? -1 : earlyStopping.bestStep(),
                     validation == null ? null : validation.last(),
                     skippedSteps);
             listeners.forEach(l -> l.onEnd(fr));
             return fr;
+        } catch (RuntimeException e) {
+            if (!(e instanceof RankFailedException)) {
+                collective.fail(e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            throw e;
         } finally {
             listeners = List.of();
         }
+    }
+
+    /** Whether to end after this step on request: at once in one process, where all ranks agreed in several. */
+    private boolean stopping() {
+        return collective.size() == 1 ? interruptRequested : stopAgreed;
     }
 
     /** One step on the next batch of {@code train} (for custom loops): no evaluation, logging or checkpoint. */
@@ -165,7 +189,8 @@ public final class Trainer implements AutoCloseable {
         StepResult r;
         try (PointerScope scope = new PointerScope()) {
             int[] rows = batches.next(stepsDone, train);
-            r = step.run(train.batch(rows), stepsDone, batches.epoch(), capture);
+            r = step.run(train, rows, stepsDone, batches.epoch(), capture, interruptRequested);
+            stopAgreed |= step.stopAgreed();
         }
         if (r.skipped()) {
             skippedSteps++;
@@ -192,8 +217,13 @@ public final class Trainer implements AutoCloseable {
         stopRequested = true;
     }
 
-    boolean stopRequested() {
-        return stopRequested;
+    /**
+     * Asks the running (or next) {@link #fit} to end after the step in progress; {@code fit} then writes its checkpoint
+     * (when it has a checkpoint folder) and returns with {@link FitResult#interrupted()}. Safe from any thread, e.g. a
+     * shutdown hook on SIGTERM; returns at once.
+     */
+    public void stopAfterCurrentStep() {
+        interruptRequested = true;
     }
 
     /** Steps completed so far. */
@@ -256,9 +286,9 @@ public final class Trainer implements AutoCloseable {
     /**
      * Saves and tells the listeners of the running fit. A diverged model is never saved; a failed write removes its
      * temporary file, leaves the previous checkpoint as it was, and stops the run or, with
-     * {@code train.on_checkpoint_error: warn}, is logged and skipped.
+     * {@code train.on_checkpoint_error: warn}, is logged and skipped (returns false).
      */
-    void checkpoint(Path path) {
+    boolean checkpoint(Path path) {
         for (double s : window.sums()) {
             if (!Double.isFinite(s)) {
                 throw new DivergenceException("the losses became " + s + " before step " + stepsDone + "; no checkpoint"
@@ -273,11 +303,12 @@ public final class Trainer implements AutoCloseable {
                     + "; the previous checkpoint there, if any, is unchanged";
             if (spec.onCheckpointError() == CheckpointFailurePolicy.WARN) {
                 LOG.warn("{} (train.on_checkpoint_error: warn, training goes on)", msg);
-                return;
+                return false;
             }
             throw new CheckpointWriteException(msg, e);
         }
         listeners.forEach(l -> l.onCheckpoint(stepsDone, path));
+        return true;
     }
 
     private static String describe(IOException e) {

@@ -1,6 +1,8 @@
 package dev.mtlj.train;
 
 import dev.mtlj.balance.Balancer;
+import dev.mtlj.dist.Collective;
+import dev.mtlj.dist.DistSpec;
 import dev.mtlj.model.MultiTaskModel;
 import dev.mtlj.sample.TaskSampler;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ public final class TrainerBuilder {
     TaskSampler sampler;
     int tasksPerStep;
     int[] batchSizes;
+    Collective collective = Collective.single();
+    DistSpec dist = DistSpec.defaults();
 
     TrainerBuilder(MultiTaskModel model, Balancer balancer) {
         this.model = model;
@@ -55,6 +59,18 @@ public final class TrainerBuilder {
         this.sampler = sampler;
         this.tasksPerStep = tasksPerStep;
         this.batchSizes = batchSizes.clone();
+        return this;
+    }
+
+    /**
+     * Data-parallel training over {@code collective}'s ranks (borrowed): every rank builds the same trainer and calls
+     * {@link Trainer#fit} with the same data; each trains on its shard of every global batch ({@code spec.batchSize()}
+     * rows split across the ranks) and every update equals the one-process update on the whole batch. Only rank 0
+     * should be given a checkpoint folder. Default: one process.
+     */
+    public TrainerBuilder distributed(Collective collective, DistSpec dist) {
+        this.collective = collective;
+        this.dist = dist;
         return this;
     }
 

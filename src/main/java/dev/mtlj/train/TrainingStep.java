@@ -3,6 +3,7 @@ package dev.mtlj.train;
 import dev.mtlj.UserInputException;
 import dev.mtlj.balance.Balance;
 import dev.mtlj.data.Batch;
+import dev.mtlj.data.DeviceData;
 import dev.mtlj.engine.Autocast;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.engine.Tensors;
@@ -32,6 +33,7 @@ final class TrainingStep {
     private final LossWindow window;
     private final boolean readLosses;
     private final boolean skipNonFinite;
+    private boolean stopAgreed;
 
     TrainingStep(
             StepContext ctx,
@@ -51,9 +53,16 @@ final class TrainingStep {
         this.readLosses = strategy.readsLosses() || sourceNeedsLosses || skipNonFinite;
     }
 
-    /** Trains on {@code batch} as step {@code step}; {@code capture} copies the outputs and targets to the host. */
-    StepResult run(Batch batch, long step, int epoch, boolean capture) {
-        Engine.seed(Rng.derived(seed, step).nextLong());
+    /**
+     * Trains on the global batch {@code rows} of {@code train} as step {@code step} (this rank's shard of it in a
+     * data-parallel run); {@code capture} copies the outputs and targets to the host; {@code stopWish}: this rank was
+     * asked to stop (in a data-parallel run the ranks agree on it, see {@link #stopAgreed()}).
+     */
+    StepResult run(DeviceData train, int[] rows, long step, int epoch, boolean capture, boolean stopWish) {
+        Shard shard = Shard.of(train, rows, ctx.collective(), step);
+        Batch batch = shard.batch();
+        StepSync sync = new StepSync(ctx.collective(), shard.scales());
+        Engine.seed(Rng.derived(seed, step).nextLong() + ctx.collective().rank()); // own dropout draws per rank
         double lr = spec.schedule().lr(spec.optimizer().lr(), step, spec.steps());
         OptimizerParamGroupVector groups = optimizer.param_groups();
         for (long g = 0; g < groups.size(); g++) {
@@ -72,23 +81,34 @@ final class TrainingStep {
                         .to(ctx.dtype()));
             }
         }
-        boolean[] present = present(batch, step);
+        sync.scale(losses);
+        boolean[] present = present(shard.labelled(), step);
         Tensor stacked = torch.stack(new TensorVector(losses.toArray(new Tensor[0])));
-        double[] values = readLosses ? Tensors.toDoubles(stacked) : null;
-        String bad = values == null ? null : nonFinite(values, step);
-        if (bad != null) {
-            if (!skipNonFinite) {
-                throw new DivergenceException(bad + "; lower the learning rate, enable train.grad_clip, or set"
-                        + " train.on_nonfinite: skip");
+        sync.losses(stacked, stopWish);
+        stopAgreed = false;
+        if (readLosses && (sync.single() || skipNonFinite)) {
+            StepResult skipped = checkFinite(sync.values(), step, lr, null);
+            if (skipped != null) {
+                stopAgreed = sync.stopRequested();
+                return skipped;
             }
-            LOG.warn("{}; step skipped (train.on_nonfinite: skip)", bad);
-            return new StepResult(step, lr, null, values, null, true);
         }
         optimizer.zero_grad();
+        if (!sync.single()) {
+            Engine.seed(Rng.derived(seed, step).nextLong() ^ 0x62616c616e6365L); // the same draws on every rank
+        }
         Balance balance = strategy.backward(
-                new StepStrategy.Losses(step, epoch, batch, forward, losses, stacked, values, present));
+                new StepStrategy.Losses(step, epoch, batch, forward, losses, stacked, readLosses, present, sync));
+        double[] values = readLosses ? sync.values() : null;
+        stopAgreed = sync.stopRequested();
+        if (readLosses && !sync.single() && !skipNonFinite) {
+            StepResult skipped = checkFinite(values, step, lr, balance);
+            if (skipped != null) {
+                return skipped;
+            }
+        }
         for (int i = 0; i < ctx.tasks().size(); i++) {
-            if (batch.labelled()[i] == 0) { // no gradient at all, so the optimizer leaves this task's parameters alone
+            if (shard.labelled()[i] == 0) { // no gradient at all, so the optimizer leaves this task's parameters alone
                 TensorVector own = ctx.params().tasks.get(i);
                 for (long k = 0; k < own.size(); k++) {
                     own.get(k).mutable_grad().put(new Tensor());
@@ -104,8 +124,8 @@ final class TrainingStep {
             GradClip.clip(ctx.params().trainable, spec.gradClip());
         }
         optimizer.step();
-        strategy.afterOptimizerStep(batch);
-        window.add(stacked, batch.labelled());
+        strategy.afterOptimizerStep(batch, sync);
+        window.add(sync.losses(), shard.labelled());
         List<float[][]> outputs = null;
         if (capture) {
             outputs = new ArrayList<>();
@@ -119,15 +139,35 @@ final class TrainingStep {
         return new StepResult(step, lr, balance, values, outputs, false);
     }
 
+    /** Whether every rank agreed, during the last step, to stop after it (any rank's wish counts). */
+    boolean stopAgreed() {
+        return stopAgreed;
+    }
+
+    /** Null when the losses are finite; else stops the run (a {@link DivergenceException}) or skips the step. */
+    private StepResult checkFinite(double[] values, long step, double lr, Balance balance) {
+        String bad = nonFinite(values, step);
+        if (bad == null) {
+            return null;
+        }
+        if (!skipNonFinite) {
+            throw new DivergenceException(
+                    bad + "; lower the learning rate, enable train.grad_clip, or set train.on_nonfinite: skip");
+        }
+        LOG.warn("{}; step skipped (train.on_nonfinite: skip)", bad);
+        optimizer.zero_grad();
+        return new StepResult(step, lr, balance, values, null, true);
+    }
+
     /**
      * Which tasks the batch holds a label of; a step missing a task is refused unless the method accepts absent tasks
      * (equal or fixed weights), since the others weigh all tasks' losses or gradients together.
      */
-    private boolean[] present(Batch batch, long step) {
+    private boolean[] present(int[] labelled, long step) {
         boolean[] present = new boolean[ctx.tasks().size()];
         boolean all = true;
         for (int i = 0; i < present.length; i++) {
-            present[i] = batch.labelled()[i] > 0;
+            present[i] = labelled[i] > 0;
             if (!present[i] && !strategy.acceptsAbsentTasks()) {
                 throw new UserInputException(
                         "the batch of step " + step + " holds no label of task '"

@@ -307,6 +307,7 @@ class MainTest {
                 "checkpoint '" + ckpt + "' is corrupt (checksum mismatch)");
         userError(
                 run("train", "--resume", dir.resolve("quickstart").toString(), "-q"), "is corrupt (checksum mismatch)");
+        userError(run("serve", "--model", ckpt.toString(), "--port", "0"), "is corrupt (checksum mismatch)");
     }
 
     /** Data that cannot train a task is refused before training: a task with no label in its training split. */

@@ -53,6 +53,17 @@ class RunLockTest {
                 .isEqualTo(30);
     }
 
+    /** A fresh run never writes into an existing folder: the second one gets a numeric suffix. */
+    @Test
+    void aFreshRunNeverReusesAFolder(@TempDir Path dir) {
+        RunConfig cfg =
+                Quickstart.config(List.of("device=cpu", "train.steps=5", "train.eval_every=0", "output=" + dir));
+        Path first = Run.train(cfg).dir();
+        Path second = Run.train(cfg).dir();
+        assertThat(first).isEqualTo(dir.resolve("quickstart").toAbsolutePath());
+        assertThat(second).isEqualTo(dir.resolve("quickstart-2").toAbsolutePath());
+    }
+
     /** Within one JVM too. */
     @Test
     void aSecondLockInTheSameProcessIsRefused(@TempDir Path dir) {

@@ -23,16 +23,18 @@ import org.bytedeco.pytorch.Device;
 
 /**
  * Soak: N steps (default 20,000) of the quickstart model with validation every 2,000 steps; resident memory
- * (VmRSS, RssAnon) and JavaCPP's live handle count are sampled every 1,000 steps. The issue's criterion:
- * RSS growth from step 2,000 to the end under 5%.
+ * (VmRSS, RssAnon), the committed Java heap, JavaCPP's live handle count and the number of garbage collections so far
+ * are sampled every E steps (default 1,000). The criterion: RSS growth from step 2,000 to the end under 5%.
  *
- * <p>Usage: {@code benchmarks/soak [steps]}; writes {@code benchmarks/results/<date>-soak.md}.
+ * <p>Usage: {@code benchmarks/soak [steps [every]]}; writes {@code benchmarks/results/<date>-soak-<tag>.md}.
  */
 public final class Soak {
-    private record Sample(long step, long rssKib, long anonKib, long heapKib, long handles, double msPerStep) {}
+    private record Sample(
+            long step, long rssKib, long anonKib, long heapKib, long handles, long gcs, double msPerStep) {}
 
     public static void main(String[] args) throws Exception {
         long steps = args.length > 0 ? Long.parseLong(args[0]) : 20_000;
+        long every = args.length > 1 ? Long.parseLong(args[1]) : 1000;
         RunConfig cfg = Quickstart.config(
                 List.of("device=cpu", "train.steps=" + steps, "train.eval_every=2000", "train.checkpoint_every=0"));
         Engine.configureThreads(cfg.threads());
@@ -57,7 +59,7 @@ public final class Soak {
                 @Override
                 public void onStep(StepResult r) {
                     long done = r.step() + 1;
-                    if (done % 1000 == 0) {
+                    if (done % every == 0) {
                         long now = System.nanoTime();
                         long heap = java.lang.management.ManagementFactory.getMemoryMXBean()
                                         .getHeapMemoryUsage()
@@ -69,7 +71,10 @@ public final class Soak {
                                 Machine.statusKib("RssAnon"),
                                 heap,
                                 Pointer.totalCount(),
-                                (now - last[0]) / 1e6 / 1000));
+                                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                                        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount)
+                                        .sum(),
+                                (now - last[0]) / 1e6 / every));
                         last[0] = now;
                     }
                 }
@@ -82,10 +87,10 @@ public final class Soak {
                 }
             }));
         }
-        write(samples, steps);
+        write(samples, steps, every);
     }
 
-    private static void write(List<Sample> samples, long steps) throws Exception {
+    private static void write(List<Sample> samples, long steps, long every) throws Exception {
         Sample ref = samples.stream().filter(s -> s.step() == 2000).findFirst().orElse(samples.get(0));
         Sample end = samples.get(samples.size() - 1);
         double growth = 100.0 * (end.rssKib() - ref.rssKib()) / ref.rssKib();
@@ -94,6 +99,7 @@ public final class Soak {
         StringBuilder md = new StringBuilder("# Soak: quickstart model, " + steps + " steps\n\n");
         md.append("Command: `benchmarks/soak ")
                 .append(steps)
+                .append(every == 1000 ? "" : " " + every)
                 .append("`, ")
                 .append(LocalDate.now())
                 .append("\n\n");
@@ -105,18 +111,19 @@ public final class Soak {
                                 .getInputArguments()))
                 .append("`\n\n");
         md.append(
-                "| step | VmRSS (MiB) | RssAnon (MiB) | Java heap committed (MiB) | RssAnon − heap (MiB) | live JavaCPP handles | ms/step (last 1000) |\n"
-                        + "|---|---|---|---|---|---|---|\n");
+                "| step | VmRSS (MiB) | RssAnon (MiB) | Java heap committed (MiB) | RssAnon − heap (MiB) | live JavaCPP handles | GCs so far | ms/step |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
         for (Sample s : samples) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %d | %.1f | %.1f | %.1f | %.1f | %d | %.3f |%n",
+                    "| %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %.3f |%n",
                     s.step(),
                     s.rssKib() / 1024.0,
                     s.anonKib() / 1024.0,
                     s.heapKib() / 1024.0,
                     (s.anonKib() - s.heapKib()) / 1024.0,
                     s.handles(),
+                    s.gcs(),
                     s.msPerStep()));
         }
         md.append(String.format(

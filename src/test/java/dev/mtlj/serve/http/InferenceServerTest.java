@@ -20,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -33,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The v2 HTTP server on an ephemeral port of 127.0.0.1, serving the shared trained run as two versions. */
 class InferenceServerTest {
@@ -413,5 +416,20 @@ class InferenceServerTest {
                 "does not exist");
         assertThat(post("/v2/repository/models/extra/unload", "").status()).isEqualTo(200);
         expectError(get("/v2/models/extra"), 404, "model 'extra' is not loaded");
+    }
+
+    /** A damaged checkpoint is refused by model control with a 400 naming the file; nothing gets loaded. */
+    @Test
+    void modelControlRefusesADamagedCheckpoint(@TempDir Path dir) throws Exception {
+        Path ckpt = dir.resolve("damaged.ckpt");
+        byte[] b = Files.readAllBytes(dev.mtlj.checkpoint.CheckpointFile.resolve(ServedRun.dir()));
+        b[b.length / 3] ^= 0x10;
+        Files.write(ckpt, b);
+        String path = ckpt.toString().replace("\\", "\\\\");
+        expectError(
+                post("/v2/repository/models/damaged/load", "{\"parameters\": {\"path\": \"" + path + "\"}}"),
+                400,
+                "checkpoint '" + ckpt + "' is corrupt (checksum mismatch)");
+        expectError(get("/v2/models/damaged"), 404, "model 'damaged' is not loaded");
     }
 }
