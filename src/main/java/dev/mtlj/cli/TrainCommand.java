@@ -73,11 +73,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserInputException("train needs --config FILE (or --resume RUN)");
         }
         WorldInfo world = WorldInfo.fromEnvironment();
-        if (nproc > 1) {
-            if (world.distributed()) {
-                throw new UserInputException("--nproc starts its own workers; leave it out under torchrun or another"
-                        + " launcher (WORLD_SIZE is " + world.size() + ")");
-            }
+        if (LocalLauncher.wanted(nproc, world)) {
             List<String> args =
                     new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
             int at = args.indexOf("--nproc");

@@ -18,9 +18,22 @@ public interface Collective extends AutoCloseable {
     /** Number of processes. */
     int size();
 
-    /** In place: the mean of {@code t} over the ranks. */
+    /** In place: the sum of {@code t} over the ranks. */
     @NativeApi
-    void mean(Tensor t);
+    void sum(Tensor t);
+
+    /**
+     * Starts summing {@code t} over the ranks in place and returns at once; the sum is there after
+     * {@link Pending#await()}. Sums started on one rank must be started in the same order on every rank.
+     */
+    @NativeApi
+    Pending startSum(Tensor t);
+
+    /** A collective in flight. */
+    interface Pending {
+        /** Waits for it; a lost rank is a {@link RankFailedException}. */
+        void await();
+    }
 
     /** In place: the elementwise maximum of {@code t} over the ranks. */
     @NativeApi

@@ -43,6 +43,21 @@ public final class LocalLauncher {
         this.err = err;
     }
 
+    /**
+     * Whether {@code --nproc n} asks for a local launch here: refuses a count below 1, and a launch inside a run that a
+     * launcher already started (its workers would start workers).
+     */
+    public static boolean wanted(int n, WorldInfo world) {
+        if (n < 1) {
+            throw new UserInputException("--nproc must be >= 1, got " + n);
+        }
+        if (n > 1 && world.distributed()) {
+            throw new UserInputException("--nproc starts its own workers; leave it out under torchrun or another"
+                    + " launcher (WORLD_SIZE is " + world.size() + ")");
+        }
+        return n > 1;
+    }
+
     /** Libtorch threads per worker: the configured (or all available) threads split between the workers. */
     public static int threadsPerWorker(int configured, int nproc) {
         int total = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();

@@ -14,7 +14,6 @@ import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.PrefixStore;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.TCPStore;
@@ -57,10 +56,12 @@ final class ProcessGroupCollective implements Collective {
     // Stores and groups are created outside PointerScopes and closed in close(): a PrefixStore keeps a raw pointer
     // to the store beneath, so freeing that one early crashed the JVM (SIGSEGV in PrefixStore::set).
     static ProcessGroupCollective join(WorldInfo world, DistSpec spec, boolean cuda) {
+        CommBackend backend = choose(spec.backend(), cuda, world);
         List<Store> stores = new ArrayList<>();
         stores.add(tcpStore(world, spec.timeoutS()));
-        stores.add(new PrefixStore("mtlj", stores.get(0)));
-        CommBackend backend = choose(spec.backend(), cuda, world);
+        // a key space per torchrun attempt: the agent's store outlives a failed group, and a restarted rank must not
+        // read the dead group's addresses (it did: "connectFullMesh failed … Connection refused")
+        stores.add(new PrefixStore("mtlj/attempt" + world.restartCount(), stores.get(0)));
         stores.add(new PrefixStore(backend.toString(), stores.get(1)));
         Backend group;
         try {
@@ -178,9 +179,31 @@ final class ProcessGroupCollective implements Collective {
     }
 
     @Override
-    public void mean(Tensor t) {
+    public void sum(Tensor t) {
         allreduce(t, ReduceOp.RedOpType.SUM, "an all-reduce");
-        t.div_(new Scalar((double) world.size()));
+    }
+
+    @Override
+    public Pending startSum(Tensor t) {
+        check();
+        Work w;
+        try (PointerScope scope = new PointerScope()) {
+            AllreduceOptions o = new AllreduceOptions();
+            o.reduceOp(new ReduceOp(ReduceOp.RedOpType.SUM));
+            w = group.allreduce(new TensorVector(t), o);
+            w.retainReference();
+        } catch (RuntimeException e) {
+            throw failure("an all-reduce", e);
+        }
+        return () -> {
+            try {
+                w._wait();
+            } catch (RuntimeException e) {
+                throw failure("an all-reduce", e);
+            } finally {
+                w.close();
+            }
+        };
     }
 
     @Override
@@ -293,9 +316,13 @@ final class ProcessGroupCollective implements Collective {
                 + " (evaluation, a checkpoint) can take longer than " + timeoutS + " s");
     }
 
+    /** The first line of a c10d error, without the source locations it starts with ("[/…/pair.cc:538] "). */
     private static String firstLine(RuntimeException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.lines().findFirst().orElse(m).strip();
+        String line = m.lines().findFirst().orElse(m).strip();
+        String bare = line.replaceAll("\\[+[^\\]\\s]*\\.(cc|cpp|h|hpp):\\d+\\]+\\s*", "")
+                .strip();
+        return line.startsWith("[[") && bare.endsWith("]") ? bare.substring(0, bare.length() - 1) : bare;
     }
 
     private void check() {

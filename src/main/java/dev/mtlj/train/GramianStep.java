@@ -72,12 +72,12 @@ final class GramianStep implements StepStrategy {
         if (sync.single()) {
             gramian = GradientProbe.gramian(j.rows());
         } else if (representation) {
-            // Z's rows differ per rank: H = Σ_r J_r J_rᵀ / W² = mean_r(J_r J_rᵀ) / W (see docs/distributed.md)
+            // Z's rows differ per rank: H = Σ_r J_r J_rᵀ, each rank's rows from its scaled losses (docs/distributed.md)
             Tensor h =
-                    sync.mean(List.of(GradientProbe.gramianOnDevice(j.rows()))).get(0);
-            gramian = GradientProbe.toHost(h, 1.0 / sync.size());
+                    sync.sum(List.of(GradientProbe.gramianOnDevice(j.rows()))).get(0);
+            gramian = GradientProbe.toHost(h, 1.0);
         } else {
-            j = sync.mean(j); // the global batch's Jacobian: every rank weighs the same rows
+            j = sync.sum(j); // the global batch's Jacobian: every rank weighs the same rows
             gramian = GradientProbe.gramian(j.rows());
         }
         double eps = j.rows().scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.Double
@@ -94,7 +94,7 @@ final class GramianStep implements StepStrategy {
         }
         GradientProbe.writeTaskGradients(ctx.params().tasks, j.headGrads(), b.headWeights());
         if (representation) {
-            sync.meanGradients(ctx.params().trainable); // the trunk's and heads' gradients, each rank's own shard
+            sync.sumGradients(); // the trunk's and heads' gradients, each from this rank's own rows
         }
         return b;
     }

@@ -68,16 +68,17 @@ final class LossWeightingStep implements StepStrategy {
     public Balance backward(Losses l) {
         double[] n = norms ? norms(l) : null;
         Weights w = method.weigh(new LossInput(l.step(), l.epoch(), l.values(), n, l.present()));
+        l.sync().prepareGradients();
         l.stacked()
                 .mul(Tensors.vector(w.values(), ctx.device(), ctx.dtype()))
                 .sum()
                 .backward();
-        l.sync().meanGradients(ctx.params().trainable);
+        l.sync().sumGradients();
         return w.asBalance();
     }
 
     /**
-     * ‖∂L_i/∂W‖ of the global batch: in a data-parallel run the per-task gradient rows of W are averaged over the ranks
+     * ‖∂L_i/∂W‖ of the global batch: in a data-parallel run the per-task gradient rows of W are summed over the ranks
      * (with the losses) before their norms are taken, so the norms are exact, not averages of norms.
      */
     private double[] norms(Losses l) {
@@ -86,7 +87,7 @@ final class LossWeightingStep implements StepStrategy {
             return GradientProbe.norms(l.losses(), weight);
         }
         Tensor rows =
-                l.sync().mean(List.of(GradientProbe.rows(l.losses(), weight))).get(0);
+                l.sync().sum(List.of(GradientProbe.rows(l.losses(), weight))).get(0);
         return Tensors.toDoubles(rows.mul(rows)
                 .sum(new long[] {1}, false, new ScalarTypeOptional())
                 .sqrt());
@@ -124,7 +125,7 @@ final class LossWeightingStep implements StepStrategy {
             }
             sync.scale(losses);
             Tensor stacked = torch.stack(new TensorVector(losses.toArray(new Tensor[0])));
-            double[] post = Tensors.toDoubles(sync.mean(List.of(stacked)).get(0));
+            double[] post = Tensors.toDoubles(sync.sum(List.of(stacked)).get(0));
             for (long k = 0; k < buffers.size(); k++) {
                 buffers.get(k).copy_(saved.get((int) k));
             }

@@ -50,7 +50,7 @@ final class RowAggregatorStep implements StepStrategy {
     @Override
     public Balance backward(Losses l) {
         GradientProbe.Jacobian j =
-                l.sync().mean(GradientProbe.jacobian(l.losses(), ctx.params().shared, ctx.params().tasks));
+                l.sync().sum(GradientProbe.jacobian(l.losses(), ctx.params().shared, ctx.params().tasks));
         double[][] gramian = GradientProbe.gramian(j.rows());
         RowAggregator.Result r = method.combine(j.rows(), new RowInput(l.step(), l.epoch(), l.values()));
         double[] jd =

@@ -11,7 +11,7 @@ import dev.mtlj.dist.Collective;
  *
  * @param batch    this rank's rows, gathered on the device
  * @param labelled per task, labelled rows in the global batch
- * @param scales   per task W·n_i/N_i (this rank's labelled rows over the global batch's, times W), or null for one
+ * @param scales   per task n_i/N_i (this rank's labelled rows of task i over the global batch's), or null for one
  *                 process
  */
 record Shard(Batch batch, int[] labelled, double[] scales) {
@@ -35,7 +35,7 @@ record Shard(Batch batch, int[] labelled, double[] scales) {
         int[] global = train.labelledCounts(rows);
         double[] scales = new double[global.length];
         for (int i = 0; i < global.length; i++) {
-            scales[i] = global[i] == 0 ? 0 : (double) w * b.labelled()[i] / global[i];
+            scales[i] = global[i] == 0 ? 0 : (double) b.labelled()[i] / global[i];
         }
         return new Shard(b, global, scales);
     }

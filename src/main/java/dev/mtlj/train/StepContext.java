@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.global.torch;
  * @param dtype     parameter dtype (losses are cast to it)
  * @param precision  forward precision
  * @param collective the ranks of a data-parallel run ({@link Collective#single()} for one process)
+ * @param grads      the rank's gradient buffer in a data-parallel run, else null
  */
 record StepContext(
         MultiTaskNetwork network,
@@ -26,4 +27,5 @@ record StepContext(
         Device device,
         torch.ScalarType dtype,
         Precision precision,
-        Collective collective) {}
+        Collective collective,
+        GradBuffer grads) {}

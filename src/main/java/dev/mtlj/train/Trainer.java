@@ -59,6 +59,7 @@ public final class Trainer implements AutoCloseable {
     private boolean stopAgreed;
     private final Collective collective;
     private final DistSpec dist;
+    private final GradBuffer grads;
     private boolean closed;
 
     Trainer(TrainerBuilder b) {
@@ -82,8 +83,22 @@ public final class Trainer implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             optimizer = Optimizers.create(spec.optimizer(), params.trainable).retainReference();
         }
+        grads = collective.size() == 1
+                ? null
+                : new GradBuffer(
+                        params.trainable,
+                        tasks.size() + 1,
+                        device,
+                        model.dtype().scalarType());
         StepContext ctx = new StepContext(
-                model.network(), tasks, params, device, model.dtype().scalarType(), spec.precision(), collective);
+                model.network(),
+                tasks,
+                params,
+                device,
+                model.dtype().scalarType(),
+                spec.precision(),
+                collective,
+                grads);
         strategy = StepStrategy.of(balancer, ctx);
         batches = b.sampler == null
                 ? new JointBatches(spec.batchSize(), seed)
@@ -366,6 +381,9 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            if (grads != null) {
+                grads.close(); // before the parameter vectors its hooks are registered on
+            }
             optimizer.close();
             params.close();
             strategy.close();

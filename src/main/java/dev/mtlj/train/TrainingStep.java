@@ -61,7 +61,7 @@ final class TrainingStep {
     StepResult run(DeviceData train, int[] rows, long step, int epoch, boolean capture, boolean stopWish) {
         Shard shard = Shard.of(train, rows, ctx.collective(), step);
         Batch batch = shard.batch();
-        StepSync sync = new StepSync(ctx.collective(), shard.scales());
+        StepSync sync = new StepSync(ctx.collective(), shard.scales(), ctx.grads());
         Engine.seed(Rng.derived(seed, step).nextLong() + ctx.collective().rank()); // own dropout draws per rank
         double lr = spec.schedule().lr(spec.optimizer().lr(), step, spec.steps());
         OptimizerParamGroupVector groups = optimizer.param_groups();
@@ -93,7 +93,7 @@ final class TrainingStep {
                 return skipped;
             }
         }
-        optimizer.zero_grad();
+        zeroGrad();
         if (!sync.single()) {
             Engine.seed(Rng.derived(seed, step).nextLong() ^ 0x62616c616e6365L); // the same draws on every rank
         }
@@ -117,7 +117,7 @@ final class TrainingStep {
         }
         if (skipNonFinite && !GradClip.finite(ctx.params().trainable)) {
             LOG.warn("step {}: a gradient is not finite; step skipped (train.on_nonfinite: skip)", step);
-            optimizer.zero_grad();
+            zeroGrad();
             return new StepResult(step, lr, balance, values, null, true);
         }
         if (spec.gradClip() > 0) {
@@ -139,6 +139,14 @@ final class TrainingStep {
         return new StepResult(step, lr, balance, values, outputs, false);
     }
 
+    /** The optimizer's zero_grad, after releasing a data-parallel rank's gradient views (zero_grad detaches in place). */
+    private void zeroGrad() {
+        if (ctx.grads() != null) {
+            ctx.grads().release();
+        }
+        optimizer.zero_grad();
+    }
+
     /** Whether every rank agreed, during the last step, to stop after it (any rank's wish counts). */
     boolean stopAgreed() {
         return stopAgreed;
@@ -155,7 +163,7 @@ final class TrainingStep {
                     bad + "; lower the learning rate, enable train.grad_clip, or set train.on_nonfinite: skip");
         }
         LOG.warn("{}; step skipped (train.on_nonfinite: skip)", bad);
-        optimizer.zero_grad();
+        zeroGrad();
         return new StepResult(step, lr, balance, values, null, true);
     }
 

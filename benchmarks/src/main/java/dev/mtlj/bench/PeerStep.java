@@ -5,6 +5,9 @@ import dev.mtlj.data.DataSplits;
 import dev.mtlj.data.DeviceData;
 import dev.mtlj.data.MultiTaskData;
 import dev.mtlj.data.TaskLabels;
+import dev.mtlj.dist.Collective;
+import dev.mtlj.dist.CommBackend;
+import dev.mtlj.dist.DistSpec;
 import dev.mtlj.engine.DeviceSpec;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.model.MultiTaskModel;
@@ -133,6 +136,12 @@ public final class PeerStep {
     }
 
     private static Runnable training(String workload, String device, boolean bf16, int threads, int totalSteps) {
+        return training(workload, device, bf16, threads, totalSteps, Collective.single());
+    }
+
+    /** The training workload as rank {@code collective.rank()} of a data-parallel run (the global batch as above). */
+    static Runnable training(
+            String workload, String device, boolean bf16, int threads, int totalSteps, Collective collective) {
         List<String> overrides = new ArrayList<>(TRAINING.get(workload));
         overrides.addAll(List.of(
                 "device=" + device,
@@ -159,6 +168,7 @@ public final class PeerStep {
         Trainer trainer = Trainer.builder(model, Run.balancer(cfg, data))
                 .spec(cfg.train())
                 .seed(cfg.seed())
+                .distributed(collective, new DistSpec(CommBackend.GLOO, 120, 0))
                 .build();
         return () -> trainer.trainStep(train);
     }
