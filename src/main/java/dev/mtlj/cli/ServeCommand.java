@@ -1,9 +1,12 @@
 package dev.mtlj.cli;
 
+import dev.mtlj.UserInputException;
 import dev.mtlj.engine.Engine;
 import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.ModelRepository;
+import dev.mtlj.serve.ModelStore;
 import dev.mtlj.serve.PredictorOptions;
+import dev.mtlj.serve.grpc.GrpcServer;
 import dev.mtlj.serve.http.InferenceServer;
 import dev.mtlj.serve.http.ServerOptions;
 import java.nio.file.Path;
@@ -15,27 +18,58 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mtlj serve --model PATH [--port 8080] [--host 127.0.0.1]}: the Open Inference Protocol over HTTP. */
+/**
+ * {@code mtlj serve [--model PATH]... [--model-repository DIR] [--port 8080] [--grpc-port 8081]}: the Open Inference
+ * Protocol over HTTP and gRPC.
+ */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve trained models over HTTP with the Open Inference Protocol (KServe v2), dynamic batching and",
-            "Prometheus metrics (GET /metrics). Stops gracefully on SIGTERM/Ctrl-C, finishing requests in flight."
+            "Serve trained models with the Open Inference Protocol (KServe v2) over HTTP (JSON and binary tensors) and",
+            "gRPC, with dynamic batching, a model repository and Prometheus metrics (GET /metrics). Stops gracefully",
+            "on SIGTERM/Ctrl-C, finishing requests in flight."
         })
 final class ServeCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
     private static final Pattern MODEL =
             Pattern.compile("(?:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9][A-Za-z0-9_.-]*))?(\\*)?=)?(.+)");
 
     @Option(
             names = "--model",
-            required = true,
             paramLabel = "[NAME[:VERSION][*]=]PATH",
             description = {
                 "A run directory, .ckpt checkpoint or TorchScript .pt file (with its .json signature); repeatable.",
                 "NAME defaults to the directory or file name, VERSION to 1; '*' marks the default version."
             })
-    List<String> models;
+    List<String> models = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--model-repository",
+            paramLabel = "DIR",
+            description = {
+                "A model repository laid out as DIR/<model>/<version>/ (a run directory, a .ckpt, or a TorchScript .pt",
+                "with its .json); every model in it is loaded at start, and model control loads and unloads by name."
+            })
+    Path repositoryDir;
+
+    @Option(
+            names = "--grpc-port",
+            defaultValue = "8081",
+            description = "gRPC port (default: ${DEFAULT-VALUE}; 0 picks a free one, -1 turns gRPC off).")
+    int grpcPort;
+
+    @Option(
+            names = "--body-timeout-s",
+            defaultValue = "30",
+            description = "Longest a request body may take to arrive (default: ${DEFAULT-VALUE}).")
+    int bodySeconds;
+
+    @Option(
+            names = "--max-bodies-in-transit",
+            defaultValue = "256",
+            description = "Request bodies that may be arriving at once; more get a 503 (default: ${DEFAULT-VALUE}).")
+    int bodiesInTransit;
 
     @Option(
             names = "--host",
@@ -109,14 +143,22 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Main.quiet(quiet);
+        if (models.isEmpty() && repositoryDir == null) {
+            throw new UserInputException("serve needs --model PATH or --model-repository DIR");
+        }
+        if (grpcPort < -1 || grpcPort > 65535) {
+            throw new UserInputException("gRPC port must be 0..65535, or -1 for none; got " + grpcPort);
+        }
         Engine.configureThreads(threads);
-        ServerOptions serverOptions = new ServerOptions(host, port, maxBody, httpThreads, drainSeconds, modelControl);
+        ServerOptions serverOptions = new ServerOptions(
+                host, port, maxBody, httpThreads, drainSeconds, modelControl, bodySeconds, bodiesInTransit);
         BatchingOptions batching = noBatching
                 ? BatchingOptions.disabled(queue)
                 : new BatchingOptions(true, maxBatch, maxWaitMicros, queue);
         PredictorOptions predictorOptions = new PredictorOptions(device, null);
-        ModelRepository repository = new ModelRepository();
+        ModelRepository repository = new ModelRepository(repositoryDir == null ? null : new ModelStore(repositoryDir));
         InferenceServer server;
+        GrpcServer grpc = null;
         try {
             for (String m : models) {
                 Matcher mm = MODEL.matcher(m);
@@ -131,20 +173,46 @@ final class ServeCommand implements Callable<Integer> {
                         batching,
                         mm.group(3) != null);
             }
-            server = new InferenceServer(repository, serverOptions).loadBatching(batching);
+            if (repository.store() != null) {
+                for (String name : repository.store().models()) {
+                    try {
+                        repository.loadFromStore(name, predictorOptions, batching);
+                    } catch (RuntimeException e) {
+                        LOG.warn("model {} from the repository is unavailable: {}", name, e.getMessage());
+                    }
+                }
+            }
+            server = new InferenceServer(repository, serverOptions, predictorOptions).loadBatching(batching);
+            if (grpcPort >= 0) {
+                grpc = new GrpcServer(
+                        repository,
+                        host,
+                        grpcPort,
+                        httpThreads,
+                        (int) Math.min(Integer.MAX_VALUE, maxBody),
+                        drainSeconds,
+                        modelControl,
+                        predictorOptions,
+                        batching);
+            }
         } catch (RuntimeException e) {
             repository.close();
             throw e;
         }
+        GrpcServer grpcServer = grpc;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            server.close();
+                            if (grpcServer != null) {
+                                grpcServer.close();
+                            }
+                            server.close(); // frees the models after its own drain
                             stopped.countDown();
                         },
                         "serve-shutdown"));
-        System.out.println("mtlj serve: http://" + host + ":" + server.port() + "/v2 ("
+        System.out.println("mtlj serve: http://" + host + ":" + server.port() + "/v2"
+                + (grpcServer != null ? ", grpc " + host + ":" + grpcServer.port() : "") + " ("
                 + repository.all().size() + " model version(s)); Ctrl-C stops");
         stopped.await();
         return 0;

@@ -16,10 +16,14 @@ import org.slf4j.LoggerFactory;
  * else the highest version, compared numerically when both are numbers). Models may be loaded, replaced and
  * unloaded while requests run: a request holds the {@link Served} it looked up, and an unloaded model's dispatcher
  * finishes its accepted work before its predictor is closed. Owns every loaded predictor and dispatcher.
+ *
+ * <p>With a {@link ModelStore} (a repository folder) models are loaded and unloaded by name from it, and the
+ * {@link #index()} lists every model the folder holds or the server ever held: READY, or UNAVAILABLE with the reason
+ * (unloaded, or the error its load met).
  */
 public final class ModelRepository implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
-    private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}";
+    private static final String NAME = ModelStore.NAME;
 
     /**
      * One loaded model version.
@@ -33,9 +37,93 @@ public final class ModelRepository implements AutoCloseable {
     public record Served(
             String name, String version, Predictor predictor, Dispatcher dispatcher, BatchingOptions batching) {}
 
+    /**
+     * One line of the repository index (Triton's {@code /v2/repository/index}).
+     *
+     * @param name    model name
+     * @param version version label
+     * @param state   READY or UNAVAILABLE
+     * @param reason  why it is unavailable ("unloaded", or its load error); empty when ready
+     */
+    public record IndexEntry(String name, String version, String state, String reason) {}
+
     private final Map<String, TreeMap<String, Served>> models = new ConcurrentHashMap<>();
     private final Map<String, String> defaults = new ConcurrentHashMap<>();
+    private final Map<String, TreeMap<String, String>> unavailable = new ConcurrentHashMap<>();
     private final ServingMetrics metrics = new ServingMetrics(this::all);
+    private final ModelStore store;
+
+    /** A repository of models loaded from explicit paths. */
+    public ModelRepository() {
+        this(null);
+    }
+
+    /** A repository backed by a repository folder (null: none). */
+    public ModelRepository(ModelStore store) {
+        this.store = store;
+    }
+
+    /** The repository folder, or null. */
+    public ModelStore store() {
+        return store;
+    }
+
+    /**
+     * Loads every version of {@code name} from the repository folder (replacing what is loaded under that name);
+     * a version that fails stays UNAVAILABLE with its error, and the first error is thrown after the others loaded.
+     */
+    public List<Served> loadFromStore(String name, PredictorOptions options, BatchingOptions batching) {
+        if (store == null) {
+            throw new UserInputException("this server has no model repository; start it with --model-repository DIR"
+                    + " to load models by name");
+        }
+        List<String> versions = store.versions(name);
+        if (versions.isEmpty()) {
+            throw new UserInputException("model '" + name + "' has no version folder in " + store.root()
+                    + "; lay it out as " + name + "/<version>/");
+        }
+        List<Served> loaded = new ArrayList<>();
+        RuntimeException first = null;
+        for (String v : versions) {
+            try {
+                loaded.add(load(name, v, store.modelPath(name, v), options, batching, false));
+            } catch (RuntimeException e) {
+                markUnavailable(name, v, e.getMessage() == null ? e.toString() : e.getMessage());
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return loaded;
+    }
+
+    private void markUnavailable(String name, String version, String reason) {
+        unavailable
+                .computeIfAbsent(name, k -> new TreeMap<>(ModelRepository::compareVersions))
+                .put(version, reason);
+    }
+
+    /**
+     * Every model the folder holds or the server held, version by version: READY, or UNAVAILABLE with the reason; in
+     * name and version order.
+     */
+    public synchronized List<IndexEntry> index() {
+        TreeMap<String, TreeMap<String, IndexEntry>> out = new TreeMap<>();
+        java.util.function.BiConsumer<String, IndexEntry> add =
+                (n, e) -> out.computeIfAbsent(n, k -> new TreeMap<>(ModelRepository::compareVersions))
+                        .put(e.version(), e);
+        if (store != null) {
+            store.layout()
+                    .forEach(
+                            (n, vs) -> vs.forEach(v -> add.accept(n, new IndexEntry(n, v, "UNAVAILABLE", "unloaded"))));
+        }
+        unavailable.forEach((n, vs) -> vs.forEach((v, why) -> add.accept(n, new IndexEntry(n, v, "UNAVAILABLE", why))));
+        models.forEach((n, vs) -> vs.keySet().forEach(v -> add.accept(n, new IndexEntry(n, v, "READY", ""))));
+        List<IndexEntry> list = new ArrayList<>();
+        out.values().forEach(vs -> list.addAll(vs.values()));
+        return list;
+    }
 
     public ServingMetrics metrics() {
         return metrics;
@@ -73,6 +161,10 @@ public final class ModelRepository implements AutoCloseable {
         synchronized (this) {
             old = models.computeIfAbsent(name, k -> new TreeMap<>(ModelRepository::compareVersions))
                     .put(version, s);
+            java.util.Map<String, String> down = unavailable.get(name);
+            if (down != null) {
+                down.remove(version);
+            }
             if (makeDefault) {
                 defaults.put(name, version);
             }
@@ -111,6 +203,7 @@ public final class ModelRepository implements AutoCloseable {
                 gone.addAll(vs.values());
                 models.remove(name);
                 defaults.remove(name);
+                vs.keySet().forEach(v -> markUnavailable(name, v, "unloaded"));
             } else {
                 Served s = vs.remove(version);
                 if (s == null) {
@@ -118,6 +211,7 @@ public final class ModelRepository implements AutoCloseable {
                             "model '" + name + "' has no version '" + version + "'; versions: " + vs.keySet());
                 }
                 gone.add(s);
+                markUnavailable(name, version, "unloaded");
                 if (vs.isEmpty()) {
                     models.remove(name);
                 }
@@ -151,6 +245,16 @@ public final class ModelRepository implements AutoCloseable {
         List<Served> out = new ArrayList<>();
         new TreeMap<>(models).values().forEach(vs -> out.addAll(vs.values()));
         return out;
+    }
+
+    /** Whether {@code name} is loaded (any version). */
+    public boolean isLoaded(String name) {
+        return name != null && models.containsKey(name);
+    }
+
+    /** Whether the index knows {@code name}: loaded, in the repository folder, or loaded once. */
+    public boolean isKnown(String name) {
+        return isLoaded(name) || unavailable.containsKey(name) || (store != null && store.contains(name));
     }
 
     public boolean isEmpty() {

@@ -7,6 +7,9 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -55,19 +58,78 @@ public final class ServingMetrics {
                 .register(registry);
     }
 
+    /**
+     * Per model version, what Triton's statistics extension reports and is cheap to count: requests that succeeded
+     * and failed with their summed latency, examples inferred, forward passes run, the time of the last request.
+     *
+     * @param successCount  requests answered 2xx
+     * @param successNs     their summed latency inside the server, ns
+     * @param failCount     requests answered with an error
+     * @param failNs        their summed latency, ns
+     * @param inferences    examples inferred
+     * @param executions    forward passes (batches)
+     * @param lastInference epoch milliseconds of the last request (0: none)
+     */
+    public record Stats(
+            long successCount,
+            long successNs,
+            long failCount,
+            long failNs,
+            long inferences,
+            long executions,
+            long lastInference) {}
+
+    private static final class Counts {
+        final LongAdder successCount = new LongAdder();
+        final LongAdder successNs = new LongAdder();
+        final LongAdder failCount = new LongAdder();
+        final LongAdder failNs = new LongAdder();
+        final LongAdder inferences = new LongAdder();
+        final LongAdder executions = new LongAdder();
+        volatile long last;
+    }
+
+    private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+
+    private Counts counts(String model, String version) {
+        return counts.computeIfAbsent(model + "\u0000" + version, k -> new Counts());
+    }
+
+    /** A model version's statistics so far (zeros when it saw no request). */
+    public Stats stats(String model, String version) {
+        Counts c = counts(model, version);
+        return new Stats(
+                c.successCount.sum(),
+                c.successNs.sum(),
+                c.failCount.sum(),
+                c.failNs.sum(),
+                c.inferences.sum(),
+                c.executions.sum(),
+                c.last);
+    }
+
     /** Counts a finished inference request. */
     public void request(String model, String version, int status, double seconds) {
         requests.labelValues(model, version, Integer.toString(status)).inc();
         if (status < 400) {
             latency.labelValues(model, version).observe(seconds);
         }
+        if (!model.isEmpty()) {
+            Counts c = counts(model, version);
+            (status < 400 ? c.successCount : c.failCount).increment();
+            (status < 400 ? c.successNs : c.failNs).add((long) (seconds * 1e9));
+            c.last = System.currentTimeMillis();
+        }
     }
 
     /** The observer a model's dispatcher reports its forward passes to. */
     public Dispatcher.BatchObserver batches(String model, String version) {
+        Counts c = counts(model, version);
         return (examples, reqs) -> {
             batchSize.labelValues(model, version).observe(examples);
             batchRequests.labelValues(model, version).inc(reqs);
+            c.inferences.add(examples);
+            c.executions.increment();
         };
     }
 

@@ -1,98 +1,89 @@
 package dev.mtlj.serve.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlj.UserInputException;
 import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.ModelRepository;
 import dev.mtlj.serve.OverloadedException;
-import dev.mtlj.serve.Predictions;
 import dev.mtlj.serve.PredictorOptions;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.server.RoutingHandler;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.Deque;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /**
- * An HTTP/JSON inference server speaking the Open Inference Protocol (KServe v2), on Undertow.
+ * An HTTP inference server speaking the Open Inference Protocol (KServe v2) with Triton's extensions, on Undertow.
  *
- * <p>Endpoints: {@code GET /v2}, {@code /v2/health/live}, {@code /v2/health/ready}, {@code /v2/models/{name}[/versions/{v}]}
- * (metadata), {@code /v2/models/{name}[/versions/{v}]/ready}, {@code POST /v2/models/{name}[/versions/{v}]/infer},
- * {@code GET /metrics} (Prometheus), and with model control {@code POST /v2/repository/index} and
- * {@code /v2/repository/models/{name}/load|unload}. Errors are {@code {"error": "..."}} with 400 (bad request), 404
- * (no such model or route), 405, 413 (body too large) or 503 (overloaded, not ready, shutting down: only the server's own
- * {@link OverloadedException}); a 500 says only
- * "internal error" and the stack trace goes to the log. {@link #close()} stops accepting, lets requests in flight
- * finish (up to the drain time), then frees the models. Owns the repository it is given.
+ * <p>Routes: {@code GET /v2} (server metadata), {@code /v2/health/live|ready}, {@code /v2/models/{name}[/versions/{v}]}
+ * (metadata), {@code …/ready}, {@code …/config}, {@code …/stats} and {@code GET /v2/models/stats}, {@code POST
+ * …/infer} (JSON or binary tensor data), {@code POST /v2/repository/index} and with model control {@code
+ * /v2/repository/models/{name}/load|unload}, {@code GET /metrics} (Prometheus). Failures map to statuses in
+ * {@link Replies}.
  *
- * <p>Over 300 lines because routing, the status mapping and the drain share the exchange handling and the server's
- * state (accepting, in-flight count); the route bodies themselves are short.
+ * <p>Slow clients cannot stall it: headers must arrive within 10 s, bodies are collected without a thread
+ * ({@link BodyReader}) within {@link ServerOptions#bodySeconds()}, and only complete requests reach the worker threads.
+ * {@link #close()} stops accepting (new requests get a JSON 503), lets requests in flight finish (up to the drain time),
+ * then frees the models. Owns the repository it is given.
  */
 public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HEADER_MILLIS = 10_000;
+    private static final int IDLE_MILLIS = 120_000;
 
     private final ModelRepository repository;
     private final ServerOptions options;
+    private final RepositoryRoutes repositoryRoutes;
+    private final Replies replies;
+    private final BodyReader bodies;
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
     private volatile boolean accepting = true;
-    private volatile BatchingOptions loadBatching = BatchingOptions.defaults();
     private boolean closed;
 
-    /** Starts listening at once. */
-    public InferenceServer(ModelRepository repository, ServerOptions options) {
+    /** Starts listening at once; models loaded over HTTP get {@code loadOptions} (device) and the server's batching. */
+    public InferenceServer(ModelRepository repository, ServerOptions options, PredictorOptions loadOptions) {
         this.repository = repository;
         this.options = options;
+        this.replies = new Replies(options.maxBodyBytes());
+        this.bodies = new BodyReader(
+                options.bodiesInTransit(), options.bodySeconds() * 1000L, options.maxBodyBytes(), replies::fail);
+        ModelRoutes models = new ModelRoutes(repository, () -> accepting);
+        InferRoute infer = new InferRoute(repository, () -> accepting, replies);
+        this.repositoryRoutes = new RepositoryRoutes(repository, options.modelControl(), loadOptions);
         RoutingHandler routes = Handlers.routing()
-                .get(
-                        "/v2",
-                        x -> send(x, 200, V2Json.write(g -> {
-                            g.writeStartObject();
-                            g.writeStringField("name", "mtlj");
-                            g.writeStringField("version", "0.1.0");
-                            g.writeArrayFieldStart("extensions");
-                            g.writeString("classification");
-                            g.writeString("model_repository");
-                            g.writeEndArray();
-                            g.writeEndObject();
-                        })))
-                .get("/v2/health/live", x -> send(x, 200, V2Json.flag("live", true, null)))
-                .get("/v2/health/ready", x -> {
+                .get("/v2", worker(x -> Replies.json(x, 200, V2Json.serverMetadata())))
+                .get("/v2/health/live", worker(x -> Replies.json(x, 200, V2Json.flag("live", true, null))))
+                .get("/v2/health/ready", worker(x -> {
                     boolean ready = accepting && !repository.isEmpty();
-                    send(x, ready ? 200 : 503, V2Json.flag("ready", ready, null));
-                })
-                .get("/v2/models/{name}", this::metadata)
-                .get("/v2/models/{name}/versions/{version}", this::metadata)
-                .get("/v2/models/{name}/ready", this::modelReady)
-                .get("/v2/models/{name}/versions/{version}/ready", this::modelReady)
-                .post("/v2/models/{name}/infer", this::infer)
-                .post("/v2/models/{name}/versions/{version}/infer", this::infer)
-                .post("/v2/repository/index", this::index)
-                .post("/v2/repository/models/{name}/load", this::load)
-                .post("/v2/repository/models/{name}/unload", this::unload)
-                .get("/metrics", this::metrics)
-                .setFallbackHandler(
-                        x -> send(x, 404, V2Json.error("no route " + x.getRequestMethod() + " " + x.getRequestPath())))
-                .setInvalidMethodHandler(x -> send(
+                    Replies.json(x, ready ? 200 : 503, V2Json.flag("ready", ready, null));
+                }))
+                .get("/v2/models/stats", worker(models::stats))
+                .get("/v2/models/{name}", worker(models::metadata))
+                .get("/v2/models/{name}/versions/{version}", worker(models::metadata))
+                .get("/v2/models/{name}/ready", worker(models::ready))
+                .get("/v2/models/{name}/versions/{version}/ready", worker(models::ready))
+                .get("/v2/models/{name}/config", worker(models::config))
+                .get("/v2/models/{name}/versions/{version}/config", worker(models::config))
+                .get("/v2/models/{name}/stats", worker(models::stats))
+                .get("/v2/models/{name}/versions/{version}/stats", worker(models::stats))
+                .post("/v2/models/{name}/infer", bodies.of(infer::infer))
+                .post("/v2/models/{name}/versions/{version}/infer", bodies.of(infer::infer))
+                .post("/v2/repository/index", bodies.of(repositoryRoutes::index))
+                .post("/v2/repository/models/{name}/load", bodies.of(repositoryRoutes::load))
+                .post("/v2/repository/models/{name}/unload", bodies.of(repositoryRoutes::unload))
+                .get("/metrics", worker(this::metrics))
+                .setFallbackHandler(x -> Replies.json(
+                        x, 404, V2Json.error("no route " + x.getRequestMethod() + " " + x.getRequestPath())))
+                .setInvalidMethodHandler(x -> Replies.json(
                         x,
                         405,
                         V2Json.error("method " + x.getRequestMethod() + " is not allowed on " + x.getRequestPath())));
@@ -100,17 +91,26 @@ public final class InferenceServer implements AutoCloseable {
             try {
                 routes.handleRequest(x);
             } catch (Exception e) {
-                fail(x, e);
+                replies.fail(x, e);
             }
         };
-        this.graceful = Handlers.gracefulShutdown(new BlockingHandler(guarded));
+        this.graceful = Handlers.gracefulShutdown(guarded);
+        HttpHandler front = x -> {
+            if (!accepting) { // before the graceful handler, whose own 503 has no body
+                replies.fail(x, new OverloadedException("the server is shutting down"));
+                return;
+            }
+            graceful.handleRequest(x);
+        };
         this.undertow = Undertow.builder()
                 .addHttpListener(options.port(), options.host())
                 .setWorkerThreads(options.httpThreads())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, options.maxBodyBytes())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L) // BodyReader enforces the limit, answering 413
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADER_MILLIS)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_MILLIS)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
                 .setSocketOption(Options.REUSE_ADDRESSES, true)
-                .setHandler(graceful)
+                .setHandler(front)
                 .build();
         try {
             undertow.start();
@@ -123,190 +123,51 @@ public final class InferenceServer implements AutoCloseable {
         LOG.info("serving the Open Inference Protocol (v2) on http://{}:{}", options.host(), port());
     }
 
+    /** A server whose HTTP loads use the default predictor options. */
+    public InferenceServer(ModelRepository repository, ServerOptions options) {
+        this(repository, options, PredictorOptions.defaults());
+    }
+
     /** The bound port (useful with port 0). */
     public int port() {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
-    private void metadata(HttpServerExchange x) {
-        ModelRepository.Served s = repository.get(param(x, "name"), param(x, "version"));
-        send(x, 200, V2Json.metadata(s, repository.versionsOf(s.name())));
-    }
-
-    private void modelReady(HttpServerExchange x) {
-        ModelRepository.Served s = repository.get(param(x, "name"), param(x, "version"));
-        send(x, accepting ? 200 : 503, V2Json.flag("ready", accepting, s.name()));
-    }
-
-    private void infer(HttpServerExchange x) throws IOException {
-        long t0 = System.nanoTime();
-        String name = param(x, "name");
-        String version = param(x, "version");
-        ModelRepository.Served s = null;
-        int status = 500;
-        try {
-            s = repository.get(name, version);
-            if (!accepting) {
-                throw new OverloadedException("the server is shutting down");
-            }
-            InferRequest req = InferRequest.parse(readJson(x), s.predictor().signature());
-            Predictions p = await(s.dispatcher()
-                    .submit(
-                            req.flat(),
-                            req.rows(),
-                            req.outputs().isEmpty() ? null : req.outputs().keySet()));
-            status = 200;
-            send(x, 200, V2Json.infer(s, req.id(), p, req.outputs()));
-        } catch (Exception e) {
-            status = fail(x, e);
-        } finally {
-            repository
-                    .metrics()
-                    .request(
-                            s == null ? "" : s.name(),
-                            s == null ? "" : s.version(),
-                            status,
-                            (System.nanoTime() - t0) / 1e9);
-        }
-    }
-
-    private static Predictions await(java.util.concurrent.CompletableFuture<Predictions> f)
-            throws InterruptedException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            throw c instanceof RuntimeException r ? r : new CompletionException(c);
-        }
-    }
-
-    private void index(HttpServerExchange x) {
-        requireModelControl();
-        send(x, 200, V2Json.write(g -> {
-            g.writeStartArray();
-            for (ModelRepository.Served s : repository.all()) {
-                g.writeStartObject();
-                g.writeStringField("name", s.name());
-                g.writeStringField("version", s.version());
-                g.writeStringField("state", "READY");
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }));
-    }
-
-    /** Body {@code {"parameters": {"path": ..., "version": "1", "default": true}}}; batching as the server's defaults. */
-    private void load(HttpServerExchange x) throws IOException {
-        requireModelControl();
-        JsonNode params = readJson(x).path("parameters");
-        if (!params.path("path").isTextual()) {
-            throw new UserInputException(
-                    "parameters.path (the run directory, checkpoint or TorchScript file) is required");
-        }
-        String version = params.path("version").asText("1");
-        repository.load(
-                param(x, "name"),
-                version,
-                Path.of(params.get("path").asText()),
-                new PredictorOptions(params.path("device").asText("auto"), null),
-                loadBatching,
-                params.path("default").asBoolean(false));
-        send(x, 200, V2Json.flag("loaded", true, param(x, "name")));
-    }
-
-    private void unload(HttpServerExchange x) throws IOException {
-        requireModelControl();
-        JsonNode body = x.getRequestContentLength() == 0 ? JSON.createObjectNode() : readJson(x);
-        JsonNode v = body.path("parameters").path("version");
-        repository.unload(param(x, "name"), v.isTextual() ? v.asText() : null);
-        send(x, 200, V2Json.flag("unloaded", true, param(x, "name")));
+    /** Request bodies being received now (for tests and diagnostics). */
+    int bodiesInTransit() {
+        return bodies.inTransit();
     }
 
     /** The batching settings models loaded over HTTP get. */
     public InferenceServer loadBatching(BatchingOptions b) {
-        this.loadBatching = b;
+        repositoryRoutes.batching(b);
         return this;
     }
 
-    private void requireModelControl() {
-        if (!options.modelControl()) {
-            throw new Forbidden("model control is off; start the server with model control (--model-control) to load or"
-                    + " unload models over HTTP");
-        }
+    /** Runs {@code h} on a worker thread (it may wait on the repository), with failures mapped. */
+    private HttpHandler worker(HttpHandler h) {
+        HttpHandler safe = x -> {
+            try {
+                h.handleRequest(x);
+            } catch (Exception e) {
+                replies.fail(x, e);
+            }
+        };
+        return x -> {
+            if (x.isInIoThread()) {
+                x.dispatch(safe);
+                return;
+            }
+            safe.handleRequest(x);
+        };
     }
 
-    private void metrics(HttpServerExchange x) throws IOException {
+    private void metrics(HttpServerExchange x) throws java.io.IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         repository.metrics().write(out);
         x.setStatusCode(200);
         x.getResponseHeaders().put(Headers.CONTENT_TYPE, dev.mtlj.serve.ServingMetrics.contentType());
         x.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
-    }
-
-    private JsonNode readJson(HttpServerExchange x) throws IOException {
-        if (x.getRequestContentLength() > options.maxBodyBytes()) {
-            throw new RequestTooBigException();
-        }
-        byte[] body = x.getInputStream().readAllBytes();
-        if (body.length == 0) {
-            throw new UserInputException("the request body is empty; send a JSON object");
-        }
-        return JSON.readTree(body);
-    }
-
-    private static String param(HttpServerExchange x, String key) {
-        Deque<String> v = x.getQueryParameters().get(key);
-        return v == null || v.isEmpty() ? null : v.getFirst();
-    }
-
-    /** Maps a failure to its status and JSON error; returns the status. */
-    private int fail(HttpServerExchange x, Exception e) {
-        int status;
-        String message;
-        if (e instanceof ModelRepository.NotFoundException) {
-            status = 404;
-            message = e.getMessage();
-        } else if (e instanceof Forbidden) {
-            status = 403;
-            message = e.getMessage();
-        } else if (e instanceof UserInputException) {
-            status = 400;
-            message = e.getMessage();
-        } else if (e instanceof JsonProcessingException j) {
-            status = 400;
-            String m = j.getOriginalMessage();
-            int cut = m.indexOf(" (start marker");
-            message = "malformed JSON"
-                    + (j.getLocation() == null
-                            ? ""
-                            : " at line " + j.getLocation().getLineNr() + ", column "
-                                    + j.getLocation().getColumnNr())
-                    + ": " + (cut > 0 ? m.substring(0, cut) : m);
-        } else if (e instanceof RequestTooBigException || e.getCause() instanceof RequestTooBigException) {
-            status = 413;
-            message = "the request body is larger than " + options.maxBodyBytes() + " bytes";
-        } else if (e instanceof OverloadedException) {
-            status = 503; // full queue, or the server or this model is shutting down
-            message = e.getMessage();
-            x.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-        } else {
-            status = 500;
-            message = "internal error; see the server log";
-            LOG.error("request {} {} failed", x.getRequestMethod(), x.getRequestPath(), e);
-        }
-        if (!x.isResponseStarted()) {
-            if (status == 413) {
-                x.setPersistent(false); // the rest of the body was not read
-            }
-            send(x, status, V2Json.error(message));
-        }
-        return status;
-    }
-
-    private static void send(HttpServerExchange x, int status, byte[] json) {
-        x.setStatusCode(status);
-        x.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        x.getResponseSender().send(ByteBuffer.wrap(json));
     }
 
     /**
@@ -331,14 +192,5 @@ public final class InferenceServer implements AutoCloseable {
         undertow.stop();
         repository.close();
         LOG.info("server stopped");
-    }
-
-    /** Model control is off (HTTP 403). */
-    static final class Forbidden extends UserInputException {
-        private static final long serialVersionUID = 1L;
-
-        Forbidden(String message) {
-            super(message);
-        }
     }
 }

@@ -11,9 +11,18 @@ import dev.mtlj.UserInputException;
  * @param httpThreads       worker threads that parse requests and wait for results (bounds requests in progress)
  * @param drainSeconds      on shutdown, how long requests in flight may take to finish
  * @param modelControl      whether {@code /v2/repository/models/{name}/load|unload} may change the loaded models
+ * @param bodySeconds       how long a request body may take to arrive before its connection is closed
+ * @param bodiesInTransit   how many request bodies may be arriving at once (more get a 503 at once)
  */
 public record ServerOptions(
-        String host, int port, long maxBodyBytes, int httpThreads, int drainSeconds, boolean modelControl) {
+        String host,
+        int port,
+        long maxBodyBytes,
+        int httpThreads,
+        int drainSeconds,
+        boolean modelControl,
+        int bodySeconds,
+        int bodiesInTransit) {
     public static final long DEFAULT_MAX_BODY = 16L << 20;
 
     public ServerOptions {
@@ -32,14 +41,32 @@ public record ServerOptions(
         if (drainSeconds < 0) {
             throw new UserInputException("drain seconds must be >= 0, got " + drainSeconds);
         }
+        if (bodySeconds < 1 || bodySeconds > 3600) {
+            throw new UserInputException("body timeout must be 1..3600 s, got " + bodySeconds);
+        }
+        if (bodiesInTransit < 1 || bodiesInTransit > 100_000) {
+            throw new UserInputException("bodies in transit must be 1..100000, got " + bodiesInTransit);
+        }
     }
 
-    /** 127.0.0.1:8080, 16 MiB bodies, 64 HTTP threads, 30 s drain, no model control. */
+    /**
+     * 127.0.0.1:8080, 16 MiB bodies, 64 HTTP threads, 30 s drain, no model control, 30 s for a body, 256 bodies in
+     * transit.
+     */
     public static ServerOptions defaults() {
-        return new ServerOptions("127.0.0.1", 8080, DEFAULT_MAX_BODY, 64, 30, false);
+        return new ServerOptions("127.0.0.1", 8080, DEFAULT_MAX_BODY, 64, 30, false, 30, 256);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, maxBodyBytes, httpThreads, drainSeconds, modelControl);
+        return new ServerOptions(
+                host, p, maxBodyBytes, httpThreads, drainSeconds, modelControl, bodySeconds, bodiesInTransit);
+    }
+
+    public ServerOptions withModelControl(boolean on) {
+        return new ServerOptions(host, port, maxBodyBytes, httpThreads, drainSeconds, on, bodySeconds, bodiesInTransit);
+    }
+
+    public ServerOptions withBodyLimits(int seconds, int inTransit) {
+        return new ServerOptions(host, port, maxBodyBytes, httpThreads, drainSeconds, modelControl, seconds, inTransit);
     }
 }

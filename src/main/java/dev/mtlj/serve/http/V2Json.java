@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mtlj.model.ModelSignature;
 import dev.mtlj.serve.ModelRepository;
-import dev.mtlj.serve.Predictions;
-import dev.mtlj.serve.TaskOutput;
+import dev.mtlj.serve.OutputTensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /** Writes Open Inference Protocol (KServe v2) response bodies with Jackson's streaming generator. */
 final class V2Json {
@@ -32,6 +29,21 @@ final class V2Json {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** {@code GET /v2}: the server's name, version and the protocol extensions it implements. */
+    static byte[] serverMetadata() {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("name", dev.mtlj.serve.ServerInfo.NAME);
+            g.writeStringField("version", dev.mtlj.serve.ServerInfo.VERSION);
+            g.writeArrayFieldStart("extensions");
+            for (String e : dev.mtlj.serve.ServerInfo.EXTENSIONS) {
+                g.writeString(e);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     static byte[] error(String message) {
@@ -66,7 +78,7 @@ final class V2Json {
             g.writeEndArray();
             g.writeStringField("platform", s.predictor().platform());
             g.writeArrayFieldStart("inputs");
-            tensorMeta(g, InferRequest.INPUT, sig.inputShape());
+            tensorMeta(g, dev.mtlj.serve.InferRequest.INPUT, sig.inputShape());
             g.writeEndArray();
             g.writeArrayFieldStart("outputs");
             for (ModelSignature.Task t : sig.tasks()) {
@@ -90,9 +102,16 @@ final class V2Json {
         g.writeEndObject();
     }
 
-    /** The infer response: per task its probabilities/values, or its top-k classes as "score:index" strings. */
-    static byte[] infer(ModelRepository.Served s, String id, Predictions p, Map<String, Integer> topK) {
-        return write(g -> {
+    /**
+     * An infer response body: the JSON alone, or (binary tensor data) the JSON header followed by the binary outputs,
+     * {@code headerLength} telling where the header ends (-1: all JSON).
+     */
+    record Reply(byte[] body, int headerLength) {}
+
+    /** The infer response: per output its FP32 values or top-k "score:index" strings, as JSON or binary data. */
+    static Reply infer(ModelRepository.Served s, String id, List<OutputTensor> outputs, List<Boolean> binary) {
+        List<byte[]> raw = new java.util.ArrayList<>();
+        byte[] json = write(g -> {
             g.writeStartObject();
             g.writeStringField("model_name", s.name());
             g.writeStringField("model_version", s.version());
@@ -100,45 +119,47 @@ final class V2Json {
                 g.writeStringField("id", id);
             }
             g.writeArrayFieldStart("outputs");
-            for (TaskOutput t : p.tasks().values()) {
-                int k = topK.getOrDefault(t.task(), 0);
+            for (int i = 0; i < outputs.size(); i++) {
+                OutputTensor t = outputs.get(i);
                 g.writeStartObject();
-                g.writeStringField("name", t.task());
-                g.writeStringField("datatype", k > 0 ? "BYTES" : "FP32");
+                g.writeStringField("name", t.name());
+                g.writeStringField("datatype", t.datatype());
                 g.writeArrayFieldStart("shape");
-                g.writeNumber(t.rows());
-                g.writeNumber(k > 0 ? k : t.width());
-                g.writeEndArray();
-                g.writeArrayFieldStart("data");
-                if (k > 0) {
-                    topK(g, t, k);
-                } else {
-                    for (float v : t.values()) {
-                        g.writeNumber(v);
-                    }
+                for (long d : t.shape()) {
+                    g.writeNumber(d);
                 }
                 g.writeEndArray();
+                if (binary.get(i)) {
+                    byte[] b = t.raw();
+                    raw.add(b);
+                    g.writeObjectFieldStart("parameters");
+                    g.writeNumberField("binary_data_size", b.length);
+                    g.writeEndObject();
+                } else {
+                    g.writeArrayFieldStart("data");
+                    if (t.values() != null) {
+                        for (float v : t.values()) {
+                            g.writeNumber(v);
+                        }
+                    } else {
+                        for (String v : t.strings()) {
+                            g.writeString(v);
+                        }
+                    }
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
         });
-    }
-
-    private static void topK(JsonGenerator g, TaskOutput t, int k) throws IOException {
-        for (int r = 0; r < t.rows(); r++) {
-            float[] row = t.row(r);
-            boolean[] used = new boolean[row.length];
-            for (int j = 0; j < k; j++) {
-                int best = -1;
-                for (int c = 0; c < row.length; c++) {
-                    if (!used[c] && (best < 0 || row[c] > row[best])) {
-                        best = c;
-                    }
-                }
-                used[best] = true;
-                g.writeString(String.format(Locale.ROOT, "%f:%d", row[best], best));
-            }
+        if (raw.isEmpty()) {
+            return new Reply(json, -1);
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(
+                json.length + raw.stream().mapToInt(b -> b.length).sum());
+        out.writeBytes(json);
+        raw.forEach(out::writeBytes);
+        return new Reply(out.toByteArray(), json.length);
     }
 }

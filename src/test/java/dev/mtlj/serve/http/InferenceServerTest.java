@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The v2 HTTP server on an ephemeral port of 127.0.0.1, serving the shared trained run as two versions. */
 class InferenceServerTest {
@@ -48,12 +47,28 @@ class InferenceServerTest {
 
     record Reply(int status, JsonNode body, String text) {}
 
+    /**
+     * A model repository folder beside the two versions loaded from the run directly: {@code extra/3/} (a copy of the
+     * run's checkpoint) and {@code damaged/1/} (a copy with one bit flipped), neither loaded at start.
+     */
+    static Path store() throws IOException {
+        Path root = Files.createTempDirectory("mtlj-model-repository");
+        Path ckpt = dev.mtlj.checkpoint.CheckpointFile.resolve(ServedRun.dir());
+        Files.createDirectories(root.resolve("extra/3"));
+        Files.copy(ckpt, root.resolve("extra/3/model.ckpt"));
+        byte[] b = Files.readAllBytes(ckpt);
+        b[b.length / 3] ^= 0x10;
+        Files.createDirectories(root.resolve("damaged/1"));
+        Files.write(root.resolve("damaged/1/model.ckpt"), b);
+        return root;
+    }
+
     @BeforeAll
-    static void start() {
-        ModelRepository repo = new ModelRepository();
+    static void start() throws IOException {
+        ModelRepository repo = new ModelRepository(new dev.mtlj.serve.ModelStore(store()));
         repo.load("toy", "1", ServedRun.dir(), CPU, BatchingOptions.defaults(), false);
         repo.load("toy", "2", ServedRun.dir(), CPU, BatchingOptions.disabled(16), false);
-        server = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 64 * 1024, 32, 5, true));
+        server = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 64 * 1024, 32, 5, true, 30, 256));
         base = "http://127.0.0.1:" + server.port();
         reference = Predictor.open(ServedRun.dir(), CPU);
     }
@@ -224,10 +239,20 @@ class InferenceServerTest {
         expectError(
                 post("/v2/models/toy/infer", request(input(2, 1), 1, "y9").toString()),
                 400,
-                "unknown output 'y9'; outputs (tasks): [y1, y2, cls]");
+                "unknown output 'y9' (outputs[0]); outputs (tasks): [y1, y2, cls]");
         ObjectNode topk = request(input(2, 1), 1, "y1");
         ((ObjectNode) topk.get("outputs").get(0)).putObject("parameters").put("classification", 2);
-        expectError(post("/v2/models/toy/infer", topk.toString()), 400, "on a classification task; 'y1' is regression");
+        expectError(
+                post("/v2/models/toy/infer", topk.toString()),
+                400,
+                "outputs[0].parameters.classification must be an integer 1..100 on a classification task; got 2 for"
+                        + " 'y1', a regression task");
+        ((ObjectNode) topk.get("outputs").get(0)).put("name", "cls");
+        ((ObjectNode) topk.get("outputs").get(0).get("parameters")).put("classification", 1.5);
+        expectError(
+                post("/v2/models/toy/infer", topk.toString()),
+                400,
+                "outputs[0].parameters.classification must be an integer 1..3 on a classification task; got 1.5");
         expectError(post("/v2/models/nope/infer", ok), 404, "model 'nope' is not loaded; models: [toy]");
         expectError(post("/v2/models/toy/versions/7/infer", ok), 404, "has no version '7'");
         expectError(get("/v2/models/toy/infer"), 405, "method GET is not allowed");
@@ -320,7 +345,8 @@ class InferenceServerTest {
                 new DynamicBatcher(held, small, repo.metrics().batches("held", "1"), "held"),
                 small,
                 true);
-        InferenceServer s = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false));
+        InferenceServer s =
+                new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false, 30, 256));
         String at = "http://127.0.0.1:" + s.port();
         String body = request(input(5, 1), 1).toString();
         try {
@@ -351,6 +377,8 @@ class InferenceServerTest {
             Thread closer = new Thread(s::close);
             closer.start();
             Thread.sleep(100);
+            // while it drains, a new request gets a 503 with a JSON body (before: Undertow's empty 503)
+            expectError(post(at, "/v2/models/held/infer", body), 503, "the server is shutting down");
             held.release.countDown();
             assertThat(inFlight.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
             closer.join(20_000);
@@ -382,7 +410,8 @@ class InferenceServerTest {
         };
         BatchingOptions direct = new BatchingOptions(false, 1, 0, 4);
         repo.add("broken", "1", p, new dev.mtlj.serve.DirectDispatcher(broken, 4, (r, b) -> {}), direct, true);
-        try (InferenceServer s = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false))) {
+        try (InferenceServer s =
+                new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 1 << 20, 16, 10, false, 30, 256))) {
             Reply r = post(
                     "http://127.0.0.1:" + s.port(),
                     "/v2/models/broken/infer",
@@ -400,36 +429,61 @@ class InferenceServerTest {
         }
     }
 
+    /**
+     * Models load and unload by name from the repository folder, and stay in the index when unloaded (before: any
+     * path a request named was loaded, and unloaded models vanished from the index).
+     */
     @Test
-    void modelControlLoadsAndUnloadsWithoutRestart() throws Exception {
-        String path = ServedRun.dir().toString().replace("\\", "\\\\");
-        Reply load = post(
-                "/v2/repository/models/extra/load",
-                "{\"parameters\": {\"path\": \"" + path + "\", \"version\": \"3\"}}");
+    void modelControlLoadsAndUnloadsByNameFromTheRepository() throws Exception {
+        Reply load = post("/v2/repository/models/extra/load", "");
         assertThat(load.status()).as(load.text()).isEqualTo(200);
         assertThat(get("/v2/models/extra/versions/3/ready").status()).isEqualTo(200);
-        assertThat(post("/v2/repository/index", "{}").body().findValuesAsText("name"))
-                .contains("extra", "toy");
-        expectError(
-                post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"/no/such/run\"}}"),
-                400,
-                "does not exist");
+        assertThat(index("{}")).contains("extra 3 READY ", "toy 1 READY ", "toy 2 READY ");
         assertThat(post("/v2/repository/models/extra/unload", "").status()).isEqualTo(200);
         expectError(get("/v2/models/extra"), 404, "model 'extra' is not loaded");
+        assertThat(index("{}")).contains("extra 3 UNAVAILABLE unloaded");
+        assertThat(index("{\"ready\": true}"))
+                .doesNotContain("extra 3 UNAVAILABLE unloaded")
+                .contains("toy 1 READY ");
+        expectError(post("/v2/repository/models/nope/load", ""), 404, "model 'nope' is not in the model repository");
     }
 
-    /** A damaged checkpoint is refused by model control with a 400 naming the file; nothing gets loaded. */
+    /** No request names a file: a path is refused without a word about whether it exists. */
     @Test
-    void modelControlRefusesADamagedCheckpoint(@TempDir Path dir) throws Exception {
-        Path ckpt = dir.resolve("damaged.ckpt");
-        byte[] b = Files.readAllBytes(dev.mtlj.checkpoint.CheckpointFile.resolve(ServedRun.dir()));
-        b[b.length / 3] ^= 0x10;
-        Files.write(ckpt, b);
-        String path = ckpt.toString().replace("\\", "\\\\");
+    void aLoadNamingAPathIsRefused() throws Exception {
+        for (String path : new String[] {"/etc/shadow", "/no/such/file"}) {
+            Reply r = post("/v2/repository/models/extra/load", "{\"parameters\": {\"path\": \"" + path + "\"}}");
+            expectError(
+                    r,
+                    400,
+                    "load takes no parameter 'path': models are loaded by name from the model repository"
+                            + " folder, never from a path or file a request names");
+            assertThat(r.text()).doesNotContain(path);
+        }
         expectError(
-                post("/v2/repository/models/damaged/load", "{\"parameters\": {\"path\": \"" + path + "\"}}"),
+                post("/v2/repository/models/extra/load", "{\"parameters\": {\"file:1/model.pt\": \"AAAA\"}}"),
                 400,
-                "checkpoint '" + ckpt + "' is corrupt (checksum mismatch)");
+                "load takes no parameter 'file:1/model.pt'");
+        expectError(post("/v2/repository/models/..%2Fetc/load", ""), 404, "is not in the model repository");
+    }
+
+    /** A damaged checkpoint in the repository is refused naming the file, and stays UNAVAILABLE with the reason. */
+    @Test
+    void modelControlRefusesADamagedCheckpoint() throws Exception {
+        expectError(post("/v2/repository/models/damaged/load", ""), 400, "is corrupt (checksum mismatch)");
         expectError(get("/v2/models/damaged"), 404, "model 'damaged' is not loaded");
+        assertThat(index("{}")).anyMatch(l -> l.startsWith("damaged 1 UNAVAILABLE ") && l.contains("is corrupt"));
+    }
+
+    /** The index as "name version state reason" lines. */
+    private static List<String> index(String body) throws Exception {
+        Reply r = post("/v2/repository/index", body);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        List<String> lines = new ArrayList<>();
+        r.body()
+                .forEach(e -> lines.add(e.get("name").asText() + " "
+                        + e.get("version").asText() + " " + e.get("state").asText() + " "
+                        + e.get("reason").asText()));
+        return lines;
     }
 }

@@ -1,0 +1,44 @@
+package dev.mtlj.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Runs a checked {@link InferRequest} on a served model, for every front end (HTTP and gRPC) alike. */
+public final class Inference {
+    private Inference() {}
+
+    /**
+     * One output of the answer.
+     *
+     * @param tensor the task's tensor as asked (values or top-k classes)
+     * @param binary whether the client asked for it as binary data
+     */
+    public record Answer(OutputTensor tensor, boolean binary) {}
+
+    /** The request's outputs, in the model's task order, through the model's dispatcher (batched or direct). */
+    public static List<Answer> run(ModelRepository.Served s, InferRequest req) throws InterruptedException {
+        Predictions p = await(s.dispatcher()
+                .submit(
+                        req.flat(),
+                        req.rows(),
+                        req.outputs().isEmpty() ? null : req.outputs().keySet()));
+        List<Answer> out = new ArrayList<>();
+        for (TaskOutput t : p.tasks().values()) {
+            InferRequest.Output o = req.outputs().getOrDefault(t.task(), req.all());
+            out.add(new Answer(OutputTensor.of(t, o.topK()), o.binary()));
+        }
+        return out;
+    }
+
+    private static Predictions await(CompletableFuture<Predictions> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException r ? r : new CompletionException(c);
+        }
+    }
+}
