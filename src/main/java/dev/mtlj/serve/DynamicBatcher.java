@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * requests at once ({@link OverloadedException}) rather than growing. Requests are checked before they are queued,
  * so one bad request never fails a batch.
  *
+ * <p>The wait is adaptive: while traffic is light — the last batch held one request and nothing arrived while it ran —
+ * a request runs at once with whatever is already queued, since waiting would only add latency (a lone client got
+ * 265 instead of 1,399 requests/s with a fixed 2 ms wait). As soon as requests overlap, batches wait up to
+ * {@code maxWaitMicros} to fill.
+ *
  * <p>Owns its worker thread; {@link #close()} stops accepting, finishes everything queued, then stops the worker.
  * The forward pass runs on the worker thread, which opens its own inference guard and PointerScope per batch
  * (inside {@link Predictor#predict}).
@@ -41,6 +46,7 @@ public final class DynamicBatcher implements Dispatcher {
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private Pending carried; // worker thread only: the request that did not fit the last batch
+    private boolean busy; // worker thread only: whether requests overlapped around the last batch
 
     /** Starts the worker thread (named after {@code name}). */
     public DynamicBatcher(BatchModel model, BatchingOptions options, BatchObserver observer, String name) {
@@ -94,6 +100,7 @@ public final class DynamicBatcher implements Dispatcher {
                 return;
             }
             run(batch);
+            busy = batch.size() > 1 || carried != null || !queue.isEmpty();
         }
     }
 
@@ -110,7 +117,7 @@ public final class DynamicBatcher implements Dispatcher {
         List<Pending> batch = new ArrayList<>();
         batch.add(first);
         int rows = first.rows();
-        long deadline = first.arrivedNanos() + options.maxWaitMicros() * 1_000L;
+        long deadline = busy ? first.arrivedNanos() + options.maxWaitMicros() * 1_000L : 0; // light traffic: no wait
         while (rows < options.maxBatchSize()) {
             long left = deadline - System.nanoTime();
             Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();

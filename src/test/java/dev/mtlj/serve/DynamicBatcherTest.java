@@ -144,6 +144,33 @@ class DynamicBatcherTest {
         assertThat(model.batches).containsExactly(1, 4, 1, 6);
     }
 
+    /**
+     * The wait adapts: a lone request on an idle model runs at once even with a 10 s maximum wait; once requests
+     * overlap, the next batch waits for company (here until its second row arrives) instead of leaving alone.
+     */
+    @Test
+    void aLoneRequestDoesNotWaitButOverlappingOnesDo() throws Exception {
+        Gate model = new Gate(1);
+        try (DynamicBatcher b =
+                new DynamicBatcher(model, new BatchingOptions(true, 2, 10_000_000, 16), (e, r) -> {}, "t")) {
+            assertThat(b.submit(rows(1), 1, null).get(10, TimeUnit.SECONDS).rows())
+                    .isEqualTo(1);
+            assertThat(b.submit(rows(2), 1, null).get(10, TimeUnit.SECONDS).rows())
+                    .isEqualTo(1);
+            model.hold();
+            CompletableFuture<Predictions> running = b.submit(rows(3), 1, null);
+            assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Predictions> during = b.submit(rows(4), 1, null); // arrives while a batch runs
+            model.release.countDown();
+            running.get(10, TimeUnit.SECONDS);
+            // busy now: the next batch holds "during" and waits for a second row (its maximum) rather than leaving
+            CompletableFuture<Predictions> joining = b.submit(rows(5), 1, null);
+            assertThat(during.get(10, TimeUnit.SECONDS).rows()).isEqualTo(1);
+            assertThat(joining.get(10, TimeUnit.SECONDS).rows()).isEqualTo(1);
+        }
+        assertThat(model.batches).containsExactly(1, 1, 1, 2);
+    }
+
     @Test
     void aFullQueueRefusesAtOnceAndRecovers() throws Exception {
         Gate model = new Gate(1);
