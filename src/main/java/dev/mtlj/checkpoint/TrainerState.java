@@ -22,6 +22,7 @@ import java.util.Map;
  * @param samplerState   sampled training: the sampler's state (else null)
  * @param signature      the model's input shape and tasks (null in checkpoints written before it existed)
  * @param skippedSteps   steps skipped for non-finite losses or gradients (0 in checkpoints written before it existed)
+ * @param lastWeights    the balancer's last weights, canonical scale (null in checkpoints written before it existed)
  */
 public record TrainerState(
         @JsonProperty("steps_done") long stepsDone,
@@ -37,7 +38,8 @@ public record TrainerState(
         @JsonProperty("sampling") double[][] sampling,
         @JsonProperty("sampler_state") Map<String, double[]> samplerState,
         @JsonProperty("signature") ModelSignature signature,
-        @JsonProperty("skipped_steps") long skippedSteps) {
+        @JsonProperty("skipped_steps") long skippedSteps,
+        @JsonProperty("last_weights") double[] lastWeights) {
     /** A joint-training state. */
     public TrainerState(
             long stepsDone,
@@ -64,6 +66,7 @@ public record TrainerState(
                 null,
                 null,
                 null,
-                0);
+                0,
+                null);
     }
 }

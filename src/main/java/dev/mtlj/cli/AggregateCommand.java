@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 /** {@code mtlj aggregate --method NAME [--param k=v]... [--seed N] [--scale canonical|native] < input.json}. */
 @Command(
         name = "aggregate",
+        header = "Apply a balancer to a Jacobian read as JSON on stdin.",
         mixinStandardHelpOptions = true,
         description = {
             "Apply a balancer to a Jacobian read as JSON on stdin:",

@@ -1,22 +1,29 @@
 package dev.mtlj.cli;
 
+import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.run.Run;
 import dev.mtlj.run.SummaryTable;
 import dev.mtlj.train.Report;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code mtlj eval --checkpoint PATH [--split test]}. */
 @Command(
         name = "eval",
+        header = "Evaluate a checkpoint or run directory on a split.",
         mixinStandardHelpOptions = true,
         description = {
             "Evaluate a checkpoint on a split. PATH is a .ckpt file or a run directory",
             "(its checkpoints/best.ckpt if present, else latest.ckpt)."
         })
 final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(
             names = "--checkpoint",
             required = true,
@@ -35,8 +42,13 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main.quiet(quiet);
+        Path used = CheckpointFile.resolve(checkpoint);
         Report r = Run.evaluate(checkpoint, split);
-        System.out.print(SummaryTable.render(r));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("checkpoint " + used + " (after step "
+                + CheckpointFile.readState(used).stepsDone() + "; weights: the balancer's last)");
+        out.print(SummaryTable.render(r));
+        out.flush();
         return 0;
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "info",
+        header = "Show Java, the libtorch natives (CPU or GPU), threads and CUDA devices.",
         mixinStandardHelpOptions = true,
         description = "Print the Java runtime, libtorch natives, threads and CUDA devices this installation sees.")
 final class InfoCommand implements Callable<Integer> {

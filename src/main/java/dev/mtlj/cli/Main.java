@@ -11,11 +11,14 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code ./mtlj}. Exit codes: 0 success, 1 internal error, 2 bad input (usage, config, files). */
+/**
+ * Entry point of {@code ./mtlj}. Exit codes: 0 success, 1 internal error, 2 bad input (usage, config, files), 3 a lost
+ * rank, 143 stopped by SIGTERM with a checkpoint.
+ */
 @Command(
         name = "mtlj",
         mixinStandardHelpOptions = true,
-        version = "mtlj 0.1.0",
+        version = "mtlj 0.2.0-SNAPSHOT",
         description = "Multi-task learning on libtorch: train, evaluate, inspect and serve multi-head models.",
         subcommands = {
             QuickstartCommand.class,
@@ -27,7 +30,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             CommandLine.HelpCommand.class
         })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int USER_ERROR = 2;
     /** A data-parallel run lost a rank (it died, hung or was unreachable), or the ranks drifted apart. */
     public static final int RANK_FAILED = 3;
@@ -37,9 +40,25 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Log more: mtlj at DEBUG and the libraries it uses (Undertow, gRPC, ...) at INFO.")
+    void verbose(boolean on) {
+        if (on) {
+            level(Logger.ROOT_LOGGER_NAME, Level.DEBUG);
+            for (String lib : new String[] {"io.undertow", "org.xnio", "org.jboss", "io.grpc", "io.netty"}) {
+                level(lib, Level.INFO);
+            }
+            level("org.ojalgo", Level.INFO);
+        }
+    }
+
+    /** {@code mtlj} alone: the usage, and exit 2 (a command is required). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USER_ERROR;
     }
 
     public static void main(String[] args) {
@@ -54,6 +73,7 @@ public final class Main implements Runnable {
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out).setErr(err);
+        cli.setUsageHelpAutoWidth(true); // wrap help to the terminal instead of cutting at 80 columns
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable cause = e;
             while (!(cause instanceof UserInputException || cause instanceof RankFailedException)
@@ -78,9 +98,14 @@ public final class Main implements Runnable {
 
     /** Sets the console log level: quiet shows warnings and errors only. */
     static void quiet(boolean quiet) {
-        Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
-        if (root instanceof ch.qos.logback.classic.Logger l) {
-            l.setLevel(quiet ? Level.WARN : Level.INFO);
+        if (quiet) {
+            level(Logger.ROOT_LOGGER_NAME, Level.WARN);
+        }
+    }
+
+    private static void level(String logger, Level level) {
+        if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(level);
         }
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code mtlj quickstart}: the embedded GradNorm-toy run; no download, CPU-friendly. */
 @Command(
         name = "quickstart",
+        header = "Train the GradNorm toy (four tasks, scales 1 to 100) and print its test metrics.",
         mixinStandardHelpOptions = true,
         description = {
             "Train an HPS MLP on the GradNorm synthetic problem (3 regression tasks with scales 1, 10, 100,",

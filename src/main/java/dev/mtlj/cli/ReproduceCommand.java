@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 /** {@code mtlj reproduce NAME [--quick] [--output DIR] [--seed N]}. */
 @Command(
         name = "reproduce",
+        header = "Re-run a paper's experiment and write a report with charts.",
         mixinStandardHelpOptions = true,
         description = {
             "Re-run a paper's experiment and write a report (our numbers beside the published ones) with PNG/SVG charts.",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "serve",
+        header = "Serve models over HTTP and gRPC with the Open Inference Protocol (KServe v2).",
         mixinStandardHelpOptions = true,
         description = {
             "Serve trained models with the Open Inference Protocol (KServe v2) over HTTP (JSON and binary tensors) and",

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code mtlj train --config FILE [--set key=value]... [--resume RUN]}. */
 @Command(
         name = "train",
+        header = "Train a multi-task model from a YAML config (one process, --nproc N, or a launcher's ranks).",
         mixinStandardHelpOptions = true,
         description = {
             "Train a multi-task model from a YAML config.",

@@ -88,11 +88,32 @@ public final class ConfigLoader {
         for (String o : overrides) {
             applyOverride((ObjectNode) root, o);
         }
-        return bind(root, source);
+        return bind(root, source, overrides);
     }
 
     /** Binds a JSON/YAML tree (e.g. the config stored in a checkpoint). */
     public static RunConfig bind(JsonNode root, String source) {
+        return bind(root, source, List.of());
+    }
+
+    /** Binds; a problem at a key an override set is attributed to that {@code --set}, not to {@code source}. */
+    private static RunConfig bind(JsonNode root, String source, List<String> overrides) {
+        try {
+            return bindTree(root, source);
+        } catch (UserInputException e) {
+            for (String o : overrides) {
+                String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+                if (e.getMessage().contains("'" + key + "'") || e.getMessage().contains("'" + key + ".")) {
+                    throw new UserInputException(e.getMessage()
+                            .replace(" in " + source, " in --set " + o)
+                            .replace("(in " + source + ")", "(in --set " + o + ")"));
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static RunConfig bindTree(JsonNode root, String source) {
         try {
             return YAML.treeToValue(root, RunConfig.class);
         } catch (UnrecognizedPropertyException e) {
@@ -103,7 +124,15 @@ public final class ConfigLoader {
                             .collect(Collectors.toCollection(TreeSet::new))
                             .stream()
                             .collect(Collectors.joining(", "));
-            throw new UserInputException("unknown key '" + path(e) + "' in " + source + "; allowed here: " + known);
+            String guess = e.getKnownPropertyIds() == null
+                    ? null
+                    : DidYouMean.closest(
+                            String.valueOf(e.getPropertyName()),
+                            e.getKnownPropertyIds().stream()
+                                    .map(String::valueOf)
+                                    .toList());
+            throw new UserInputException("unknown key '" + path(e) + "' in " + source
+                    + (guess == null ? "" : "; did you mean '" + guess + "'?") + "; allowed here: " + known);
         } catch (InvalidTypeIdException e) {
             throw new UserInputException(path(e) + ".type '" + e.getTypeId() + "' in " + source
                     + " is not valid; allowed: " + allowedTypes(e));

@@ -22,7 +22,7 @@ record Curves(double[] steps, Map<String, double[]> loss, Map<String, double[]> 
             }
         }
         double[] steps =
-                train.stream().mapToDouble(n -> n.get("step").asDouble() + 1).toArray();
+                train.stream().mapToDouble(n -> n.get("step").asDouble()).toArray(); // steps done
         Map<String, double[]> loss = new LinkedHashMap<>();
         Map<String, double[]> weight = new LinkedHashMap<>();
         if (!train.isEmpty()) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends one JSON object per report to {@code metrics.jsonl}:
- * {@code {"step", "split", "lr", "balancer", "scale", "kappa", "tasks": {name: {"loss", "weight", <metric>...}}}}
+ * {@code {"step", "split", "lr", "balancer", "scale", "kappa", "tasks": {name: {"loss", "weight", <metric>...}}}};
+ * {@code step} counts steps done (1-based, as the console counts: the record after the 50th step says 50)
  * (weights on the canonical scale; native = weight/kappa); evaluation records of gated architectures add
  * {@code "gates": {task: [mean gate per expert]}}; training records of sampled training add
  * {@code "sampling": {"probabilities": {task: p}, "drawn": {task: draws since the previous record}}}.
@@ -46,11 +47,12 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * Drops records with {@code step >= fromStep} (used when resuming, so replayed steps are not listed twice). A
+     * Keeps the records of the first {@code stepsDone} steps, dropping later ones (used when resuming, so replayed
+     * steps are not listed twice). A
      * torn last line (the writer was killed mid-record) is dropped with a warning; a damaged line before it is an
      * error naming the line.
      */
-    public static void truncate(Path file, long fromStep) throws IOException {
+    public static void truncate(Path file, long stepsDone) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
@@ -72,7 +74,7 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
                 throw new UserInputException(file + " line " + (i + 1) + " is not a JSON record; the metrics file is "
                         + "damaged (fix or remove that line, then resume)");
             }
-            if (record.path("step").asLong() < fromStep) {
+            if (record.path("step").asLong() <= stepsDone) {
                 keep.add(line);
             }
         }
@@ -91,7 +93,7 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
     @Override
     public void onReport(Report r) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("step", r.step());
+        o.put("step", r.step() + 1);
         o.put("split", r.split());
         number(o, "lr", r.lr());
         o.put("balancer", balancer);

@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Console progress bar (steps, rate, ETA) with the latest per-task training losses. Writes to stderr. */
+/**
+ * Console progress (steps, rate, ETA, the latest per-task training losses) on one line that fits the terminal
+ * ({@link ProgressLine}); shown only on a console (the CLI decides), written to stderr.
+ */
 public final class ProgressListener implements TrainingListener {
     private ProgressBar bar;
 
@@ -20,10 +22,8 @@ public final class ProgressListener implements TrainingListener {
         bar = new ProgressBarBuilder()
                 .setTaskName("train")
                 .setInitialMax(trainer.totalSteps())
-                .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(200)
-                .showSpeed()
-                .setUnit(" steps", 1)
+                .setRenderer(new ProgressLine()) // fits any width (the library's default shrank to "[ ]" at 80)
                 .build();
         bar.stepTo(trainer.stepsDone());
     }

@@ -236,13 +236,17 @@ public final class Run {
                 DeviceData d = new DeviceData(splitData, data.tasks(), device, config.dtypeSpec())) {
             model.to(device, config.dtypeSpec());
             CheckpointFile.load(ckpt, model.network(), null, Engine.device(device));
-            double[] unknownWeights = new double[data.tasks().size()]; // a checkpoint does not record the last weights
-            java.util.Arrays.fill(unknownWeights, Double.NaN);
+            double[] saved = CheckpointFile.readState(ckpt).lastWeights();
+            double[] weights = new double[data.tasks().size()];
+            java.util.Arrays.fill(weights, Double.NaN); // checkpoints before 0.2 did not record them
+            if (saved != null && saved.length == weights.length) {
+                System.arraycopy(saved, 0, weights, 0, weights.length);
+            }
             return dev.mtlj.train.Evaluator.evaluate(
                     model,
                     d,
                     config.train().evalBatchSize(),
-                    unknownWeights,
+                    weights,
                     CheckpointFile.readState(ckpt).stepsDone() - 1,
                     split,
                     Double.NaN,

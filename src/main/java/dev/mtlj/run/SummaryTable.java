@@ -18,12 +18,13 @@ public final class SummaryTable {
         for (Map.Entry<String, TaskReport> e : r.tasks().entrySet()) {
             StringBuilder m = new StringBuilder();
             e.getValue().metrics().forEach((k, v) -> m.append(String.format(Locale.ROOT, "%s %.4f  ", k, v)));
+            double weight = e.getValue().weight();
             sb.append(String.format(
                     Locale.ROOT,
-                    "%-" + w + "s  %12.5g  %8.4f  %s%n",
+                    "%-" + w + "s  %12.5g  %8s  %s%n",
                     e.getKey(),
                     e.getValue().loss(),
-                    e.getValue().weight(),
+                    Double.isNaN(weight) ? "–" : String.format(Locale.ROOT, "%.4f", weight),
                     m.toString().trim()));
         }
         return sb.toString();

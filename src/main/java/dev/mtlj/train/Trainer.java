@@ -294,7 +294,8 @@ public final class Trainer implements AutoCloseable {
                 p.sampling(),
                 p.samplerState(),
                 model.signature(),
-                skippedSteps);
+                skippedSteps,
+                lastWeights.clone());
         CheckpointFile.save(path, model.network(), optimizer, state, strategy.tensors());
     }
 
@@ -363,6 +364,9 @@ public final class Trainer implements AutoCloseable {
         }
         stepsDone = s.stepsDone();
         skippedSteps = s.skippedSteps();
+        if (s.lastWeights() != null && s.lastWeights().length == lastWeights.length) {
+            System.arraycopy(s.lastWeights(), 0, lastWeights, 0, lastWeights.length);
+        }
         balancer.restore(s.balancerState());
         if (earlyStopping != null && s.earlyStopping() != null) {
             earlyStopping.restore(s.earlyStopping());

@@ -36,12 +36,37 @@ class MainTest {
     void unknownKeyAndWrongType(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("c.yaml");
         Files.writeString(cfg, "data: {type: gradnorm-toy}\ntrain: {stepz: 3}\n");
-        userError(run("train", "--config", cfg.toString()), "unknown key 'train.stepz'");
+        userError(
+                run("train", "--config", cfg.toString()),
+                "unknown key 'train.stepz' in " + cfg + "; did you mean 'steps'?");
         Files.writeString(cfg, "data: {type: gradnorm-toy}\ntrain: {steps: many}\n");
         userError(run("train", "--config", cfg.toString()), "bad value for 'train.steps'");
         userError(
                 run("train", "--config", cfg.toString(), "--set", "train.steps=5", "--set", "nonsense"),
                 "--set 'nonsense' must look like key=value");
+    }
+
+    /** {@code mtlj} alone is a usage error: the command list on stderr, exit 2 (it was exit 0, printing to stdout). */
+    @Test
+    void noCommandPrintsUsageAndExitsTwo() {
+        Outcome o = run();
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err())
+                .contains("Usage: mtlj", "quickstart", "train", "serve")
+                .contains("--verbose");
+        assertThat(run("--version").out()).startsWith("mtlj 0.2.0-SNAPSHOT");
+    }
+
+    /** Every command lists a one-line header in the top-level help. */
+    @Test
+    void everyCommandHasAHeader() {
+        String help = run("--help").out();
+        for (String cmd : new String[] {"quickstart", "train", "eval", "info", "aggregate", "reproduce", "serve"}) {
+            assertThat(help.lines().filter(l -> l.trim().startsWith(cmd + " ")).findFirst())
+                    .as(cmd)
+                    .hasValueSatisfying(l -> assertThat(l.trim().length()).isGreaterThan(cmd.length() + 10));
+        }
     }
 
     @Test
@@ -248,11 +273,11 @@ class MainTest {
         assertThat(runDir.resolve("checkpoints/latest.ckpt")).exists();
         assertThat(runDir.resolve("config.yaml")).exists();
         String metrics = Files.readString(runDir.resolve("metrics.jsonl"));
-        // 3 training records (steps 1, 3, 5), 2 validation records, 1 test record
+        // 3 training records (after steps 2, 4, 6: steps count from 1), 2 validation records, 1 test record
         assertThat(metrics.lines()).hasSize(6);
         assertThat(metrics.lines().findFirst().orElseThrow())
                 .contains(
-                        "\"step\":1",
+                        "\"step\":2",
                         "\"split\":\"train\"",
                         "\"scale\":\"canonical\"",
                         "\"kappa\":1.0",
@@ -263,6 +288,12 @@ class MainTest {
         assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 6");
         Outcome e = run("eval", "--checkpoint", runDir.toString(), "--split", "val", "--quiet");
         assertThat(e.code()).isZero();
+        // with early stopping the run directory means its best checkpoint, from one of the validations (steps 3, 6)
+        assertThat(e.out())
+                .containsPattern("checkpoint "
+                        + java.util.regex.Pattern.quote(
+                                runDir.resolve("checkpoints/best.ckpt").toString())
+                        + " \\(after step [36]; weights: the balancer's last\\)\n");
         Outcome resumed = run("train", "--resume", runDir.toString(), "--set", "train.steps=8", "--quiet");
         assertThat(resumed.code()).isZero();
         assertThat(Files.readString(runDir.resolve("summary.json"))).contains("\"steps_done\" : 8");

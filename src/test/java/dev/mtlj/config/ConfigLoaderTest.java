@@ -53,7 +53,10 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyIsNamedWithWhatIsAllowed() {
-        fails(BASE + "train: {stepz: 10}\n", "unknown key 'train.stepz' in test.yaml; allowed here: batch_size");
+        fails(
+                BASE + "train: {stepz: 10}\n",
+                "unknown key 'train.stepz' in test.yaml; did you mean 'steps'?; allowed here: batch_size");
+        fails(BASE + "train: {zzzzz: 10}\n", "unknown key 'train.zzzzz' in test.yaml; allowed here: batch_size");
         fails(BASE + "trian: {}\n", "unknown key 'trian'");
     }
 
