@@ -100,7 +100,6 @@ public final class DynamicBatcher implements Dispatcher {
                 return;
             }
             run(batch);
-            busy = batch.size() > 1 || carried != null || !queue.isEmpty();
         }
     }
 
@@ -151,10 +150,14 @@ public final class DynamicBatcher implements Dispatcher {
             all = model.predict(flat, rows, null);
             observer.onBatch(rows, batch.size());
         } catch (RuntimeException | Error e) {
+            busy = overlapped(batch);
             LOG.warn("a batch of {} request(s) failed: {}", batch.size(), e.toString());
             batch.forEach(p -> p.result().completeExceptionally(e));
             return;
         }
+        // Before answering: a client that sends its next request as soon as it has this answer must not count as
+        // overlapping (measured before this fix: its next lone request waited the whole maximum).
+        busy = overlapped(batch);
         int from = 0;
         for (Pending p : batch) {
             p.result()
@@ -164,6 +167,11 @@ public final class DynamicBatcher implements Dispatcher {
                             p.tasks() == null || p.tasks().isEmpty() ? null : p.tasks()));
             from += p.rows();
         }
+    }
+
+    /** Whether requests overlapped around this batch: it held several, or others arrived while it ran. */
+    private boolean overlapped(List<Pending> batch) {
+        return batch.size() > 1 || carried != null || !queue.isEmpty();
     }
 
     @Override
