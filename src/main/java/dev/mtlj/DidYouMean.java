@@ -1,4 +1,4 @@
-package dev.mtlj.config;
+package dev.mtlj;
 
 import java.util.Collection;
 
@@ -22,6 +22,12 @@ public final class DidYouMean {
         }
         int limit = Math.min(3, Math.max(1, word.length() / 3));
         return bestDistance <= limit ? best : null;
+    }
+
+    /** {@code "; did you mean 'x'?"} when {@link #closest} finds a likely typo, else "". */
+    public static String hint(String word, Collection<String> candidates) {
+        String c = closest(word, candidates);
+        return c == null ? "" : "; did you mean '" + c + "'?";
     }
 
     /** Levenshtein distance (insertions, deletions, substitutions; a swap of neighbours counts as one). */

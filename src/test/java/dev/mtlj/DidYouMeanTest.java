@@ -1,4 +1,4 @@
-package dev.mtlj.config;
+package dev.mtlj;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package dev.mtlj.balance;
 
+import dev.mtlj.DidYouMean;
 import dev.mtlj.UserInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,8 +155,8 @@ public final class Balancers {
     public static Balancer create(String type, Map<String, Object> params, BalancerContext ctx) {
         Entry e = BY_NAME.get(type);
         if (e == null) {
-            throw new UserInputException(
-                    "balancer.type '" + type + "' is not known; allowed: " + String.join(", ", names()));
+            throw new UserInputException("balancer.type '" + type + "' is not known" + DidYouMean.hint(type, names())
+                    + "; allowed: " + String.join(", ", names()));
         }
         return e.factory().create(new Params(type, params, e.params()), ctx);
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.mtlj.DidYouMean;
 import dev.mtlj.UserInputException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -134,8 +135,9 @@ public final class ConfigLoader {
             throw new UserInputException("unknown key '" + path(e) + "' in " + source
                     + (guess == null ? "" : "; did you mean '" + guess + "'?") + "; allowed here: " + known);
         } catch (InvalidTypeIdException e) {
-            throw new UserInputException(path(e) + ".type '" + e.getTypeId() + "' in " + source
-                    + " is not valid; allowed: " + allowedTypes(e));
+            throw new UserInputException(path(e) + ".type '" + e.getTypeId() + "' in " + source + " is not valid"
+                    + DidYouMean.hint(e.getTypeId(), List.of(allowedTypes(e).split(", "))) + "; allowed: "
+                    + allowedTypes(e));
         } catch (ValueInstantiationException e) {
             Throwable c = e.getCause();
             if (c instanceof UserInputException u) {

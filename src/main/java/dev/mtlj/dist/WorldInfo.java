@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code WORLD_SIZE}, {@code MASTER_ADDR} and {@code MASTER_PORT}; torchrun adds the local rank, its restart count and
  * whether its agent hosts the rendezvous store.
  *
- * @param rank         this process's rank, 0 ≤ rank < size ({@code RANK})
+ * @param rank         this process's rank, 0 ≤ rank &lt; size ({@code RANK})
  * @param size         number of processes ({@code WORLD_SIZE})
  * @param localRank    rank among the processes of this machine ({@code LOCAL_RANK}, default: rank)
  * @param localSize    processes on this machine ({@code LOCAL_WORLD_SIZE}, default: size)

@@ -1,5 +1,6 @@
 package dev.mtlj.reproduce;
 
+import dev.mtlj.DidYouMean;
 import dev.mtlj.UserInputException;
 import dev.mtlj.checkpoint.AtomicFiles;
 import java.io.IOException;
@@ -40,8 +41,8 @@ public final class Reproduce {
         Entry entry = ENTRIES.stream()
                 .filter(e -> e.name().equals(name))
                 .findFirst()
-                .orElseThrow(() -> new UserInputException(
-                        "reproduction '" + name + "' is not known; allowed: " + String.join(", ", NAMES)));
+                .orElseThrow(() -> new UserInputException("reproduction '" + name + "' is not known"
+                        + DidYouMean.hint(name, NAMES) + "; allowed: " + String.join(", ", NAMES)));
         Reproduction r = entry.factory().create(out.resolve(name), quick, seed);
         try {
             Files.createDirectories(r.dir);

@@ -160,12 +160,17 @@ public final class Run {
                     MetricsJsonl.truncate(metrics, trainer.stepsDone());
                 }
                 try (MetricsJsonl jsonl = lead
-                        ? new MetricsJsonl(
-                                metrics,
-                                balancer.name(),
-                                balancer.nativeScale().kappa(data.tasks().size()))
-                        : null) {
+                                ? new MetricsJsonl(
+                                        metrics,
+                                        balancer.name(),
+                                        balancer.nativeScale()
+                                                .kappa(data.tasks().size()))
+                                : null;
+                        TensorBoardEvents tensorboard = lead ? tensorBoard(dir) : null) {
                     List<TrainingListener> listeners = new ArrayList<>();
+                    if (tensorboard != null) {
+                        listeners.add(tensorboard);
+                    }
                     if (lead) {
                         listeners.add(jsonl);
                         listeners.add(new LogListener());
@@ -199,6 +204,9 @@ public final class Run {
                         test = trainer.evaluate(testData, "test");
                     }
                     jsonl.onReport(test);
+                    if (tensorboard != null) {
+                        tensorboard.onReport(test);
+                    }
                     drawn = trainer.sampledCounts();
                     target = trainer.samplerProbabilities();
                 }
@@ -209,6 +217,16 @@ public final class Run {
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunSummary.write(dir, config, test, fit, seconds, drawn, target);
         return new Result(dir, test, fit, seconds);
+    }
+
+    /** The run's TensorBoard writer, or null (with a warning) where its folder cannot be written: training goes on. */
+    private static TensorBoardEvents tensorBoard(Path dir) {
+        try {
+            return new TensorBoardEvents(dir.resolve("tensorboard"));
+        } catch (IOException e) {
+            LOG.warn("TensorBoard events: cannot write in {} ({}); the run goes on without them", dir, e.getMessage());
+            return null;
+        }
     }
 
     /**

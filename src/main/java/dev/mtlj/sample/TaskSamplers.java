@@ -1,5 +1,6 @@
 package dev.mtlj.sample;
 
+import dev.mtlj.DidYouMean;
 import dev.mtlj.UserInputException;
 import java.util.List;
 import java.util.Map;
@@ -102,8 +103,8 @@ public final class TaskSamplers {
         Entry entry = ENTRIES.stream()
                 .filter(e -> e.name().equals(type))
                 .findFirst()
-                .orElseThrow(() -> new UserInputException(
-                        "sampler.type '" + type + "' is not known; allowed: " + String.join(", ", names())));
+                .orElseThrow(() -> new UserInputException("sampler.type '" + type + "' is not known"
+                        + DidYouMean.hint(type, names()) + "; allowed: " + String.join(", ", names())));
         for (String k : params.keySet()) {
             if (!entry.params().contains(k)) {
                 throw new UserInputException("sampler." + k + " is not a parameter of '" + type + "'; allowed: "

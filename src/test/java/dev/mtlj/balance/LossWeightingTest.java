@@ -120,7 +120,8 @@ class LossWeightingTest {
                 .isEqualTo("gradnorm");
         assertThatThrownBy(() -> Balancers.create("gradnrom", Map.of(), ctx))
                 .isInstanceOf(UserInputException.class)
-                .hasMessageContaining("balancer.type 'gradnrom' is not known; allowed: ew, fixed, uw");
+                .hasMessageContaining(
+                        "balancer.type 'gradnrom' is not known; did you mean 'gradnorm'?; allowed: ew, fixed, uw");
         assertThatThrownBy(() -> Balancers.create("gradnorm", Map.of("alfa", 1), ctx))
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("balancer.alfa is not a parameter of 'gradnorm'; allowed: alpha, lr, optimizer");

@@ -58,6 +58,28 @@ class MainTest {
         assertThat(run("--version").out()).startsWith("mtlj 0.2.0-SNAPSHOT");
     }
 
+    /** Typos get a suggestion, and a bad --set is attributed to --set, not to the config file. */
+    @Test
+    void typosAreSuggestedAndSetErrorsNameSet() {
+        Outcome o = run("trian");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("Did you mean: mtlj train?");
+        userError(
+                run("quickstart", "--set", "balancer.type=gradnrom"),
+                "balancer.type 'gradnrom' is not known; did you mean 'gradnorm'?; allowed: ew,");
+        userError(
+                run("quickstart", "--set", "train.stepz=5"),
+                "unknown key 'train.stepz' in --set train.stepz=5; did you mean 'steps'?");
+        userError(
+                run("quickstart", "--set", "train.steps=abc"),
+                "bad value for 'train.steps' in --set train.steps=abc: expected an integer, got 'abc'");
+        userError(
+                run("quickstart", "--set", "model.backbone.type=mpl"),
+                "model.backbone.type 'mpl' in the embedded quickstart config is not valid; did you mean 'mlp'?; allowed:"
+                        + " mlp, cnn, resnet, torchscript");
+        userError(run("reproduce", "uw-tyo", "--quick"), "did you mean 'uw-toy'?");
+    }
+
     /** Every command lists a one-line header in the top-level help. */
     @Test
     void everyCommandHasAHeader() {

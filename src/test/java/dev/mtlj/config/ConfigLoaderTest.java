@@ -41,7 +41,7 @@ class ConfigLoaderTest {
                 "model.architecture.experts must be in [1, 1024], got 0");
         fails(
                 BASE + "model: {architecture: {type: moe}}\n",
-                "model.architecture.type 'moe' in test.yaml is not valid; allowed: hps, mmoe, cgc, ple, cross-stitch, mtan");
+                "model.architecture.type 'moe' in test.yaml is not valid; did you mean 'mmoe'?; allowed: hps, mmoe, cgc, ple, cross-stitch, mtan");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.mtlj.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +21,21 @@ class EngineThreadsTest {
         t.start();
         t.join();
         assertThat(seen.get()).isEqualTo(1);
+    }
+
+    /** Unless OPENBLAS_NUM_THREADS says otherwise, mtlj runs the presets' OpenBLAS on one thread. */
+    @Test
+    void openBlasIsPinnedToOneThreadUnlessTheUserChose() {
+        int before = openblas.blas_get_num_threads();
+        try {
+            openblas.blas_set_num_threads(2);
+            assertThat(openblas.blas_get_num_threads()).isEqualTo(2);
+            assertThat(Engine.pinBlasThreads("4")).isFalse();
+            assertThat(openblas.blas_get_num_threads()).isEqualTo(2);
+            assertThat(Engine.pinBlasThreads(null)).isTrue();
+            assertThat(openblas.blas_get_num_threads()).isEqualTo(1);
+        } finally {
+            openblas.blas_set_num_threads(before);
+        }
     }
 }

@@ -180,7 +180,8 @@ class TaskSamplersTest {
     void badInputNamesTheProblem() {
         assertThatThrownBy(() -> create("temprature", Map.of()))
                 .isInstanceOf(UserInputException.class)
-                .hasMessageContaining("sampler.type 'temprature' is not known; allowed: annealed, dynamic");
+                .hasMessageContaining(
+                        "sampler.type 'temprature' is not known; did you mean 'temperature'?; allowed: annealed, dynamic");
         assertThatThrownBy(() -> create("temperature", Map.of("temperature", 0)))
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("sampler.temperature must be > 0");
