@@ -26,6 +26,7 @@ import java.util.Map;
  * @param train    training loop
  * @param sampler  task sampler for sampled training, or null for joint training
  * @param dist     data-parallel settings, used when a launcher starts several processes
+ * @param tracking experiment tracking servers (default none; TensorBoard files are always written)
  */
 public record RunConfig(
         @JsonProperty("name") String name,
@@ -40,7 +41,8 @@ public record RunConfig(
         @JsonProperty("balancer") Map<String, Object> balancer,
         @JsonProperty("train") TrainSpec train,
         @JsonProperty("sampler") Map<String, Object> sampler,
-        @JsonProperty("dist") DistSpec dist) {
+        @JsonProperty("dist") DistSpec dist,
+        @JsonProperty("tracking") TrackingSpec tracking) {
     public RunConfig {
         name = name == null ? "run" : name;
         seed = seed == null ? 42L : seed;
@@ -62,6 +64,7 @@ public record RunConfig(
         train = train == null ? TrainSpec.defaults() : train;
         sampler = sampler == null ? null : new LinkedHashMap<>(sampler);
         dist = dist == null ? DistSpec.defaults() : dist;
+        tracking = tracking == null ? TrackingSpec.none() : tracking;
         if (sampler != null && !(sampler.get("type") instanceof String)) {
             throw new UserInputException("sampler.type is required (e.g. sampler: {type: temperature, temperature: 2});"
                     + " leave sampler out for joint training");

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.mlflow.api.proto.Service.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,7 @@ public final class Run {
         return resolved;
     }
 
-    /** The run proper; rank 0 holds the run folder's lock and alone writes into it. */
+    /** The run, tracked on MLflow by rank 0 when configured: FINISHED, KILLED (stopped early) or FAILED. */
     private static Result train(
             RunConfig config,
             RunOptions options,
@@ -111,6 +112,35 @@ public final class Run {
             long t0,
             Collective collective,
             DeviceSpec device) {
+        try (MlflowTracking mlflow = collective.rank() == 0 ? MlflowTracking.open(config, dir) : null) {
+            Result r = null;
+            try {
+                r = train(config, options, data, checkpoint, dir, t0, collective, device, mlflow);
+                return r;
+            } finally {
+                if (mlflow != null) {
+                    mlflow.finish(
+                            dir,
+                            r == null
+                                    ? RunStatus.FAILED
+                                    : r.fit().interrupted() ? RunStatus.KILLED : RunStatus.FINISHED,
+                            30);
+                }
+            }
+        }
+    }
+
+    /** The run proper; rank 0 holds the run folder's lock and alone writes into it. */
+    private static Result train(
+            RunConfig config,
+            RunOptions options,
+            DataSplits data,
+            Path checkpoint,
+            Path dir,
+            long t0,
+            Collective collective,
+            DeviceSpec device,
+            MlflowTracking mlflow) {
         boolean lead = collective.rank() == 0;
         DType dtype = config.dtypeSpec();
         Path ckptDir = dir.resolve("checkpoints");
@@ -171,6 +201,9 @@ public final class Run {
                     if (tensorboard != null) {
                         listeners.add(tensorboard);
                     }
+                    if (mlflow != null) {
+                        listeners.add(mlflow);
+                    }
                     if (lead) {
                         listeners.add(jsonl);
                         listeners.add(new LogListener());
@@ -206,6 +239,9 @@ public final class Run {
                     jsonl.onReport(test);
                     if (tensorboard != null) {
                         tensorboard.onReport(test);
+                    }
+                    if (mlflow != null) {
+                        mlflow.onReport(test);
                     }
                     drawn = trainer.sampledCounts();
                     target = trainer.samplerProbabilities();

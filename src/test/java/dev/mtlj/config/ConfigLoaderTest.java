@@ -81,6 +81,11 @@ class ConfigLoaderTest {
                 BASE + "model: {backbone: {type: transformer}}\n",
                 "model.backbone.type 'transformer' in test.yaml is not valid; allowed: mlp, cnn, resnet");
         fails(BASE + "device: gpu7\n", "device 'gpu7' is not valid; allowed: auto, cpu, cuda, cuda:N");
+        fails(BASE + "tracking: {mlflow: {experiment: x}}\n", "tracking.mlflow.uri is required");
+        fails(
+                BASE + "tracking: {mlflow: {uri: 'file:///tmp/mlruns'}}\n",
+                "tracking.mlflow.uri 'file:///tmp/mlruns' must be an http:// or https:// address");
+        fails(BASE + "tracking: {mlfow: {uri: 'http://x'}}\n", "did you mean 'mlflow'?");
         fails("data: {type: gradnorm-toy, sigmas: [1, -2]}\n", "every sigma must be > 0");
         fails("seed: 1\n", "data is required");
         fails(BASE + "train: {steps: 0}\n", "train.steps must be >= 1, got 0");
