@@ -112,6 +112,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** Whether to draw a progress bar: not when quiet, in CI, or without a console. */
     @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when stdin and stdout are not both a terminal
     static boolean progress(boolean quiet) {
-        return !quiet && System.getenv("CI") == null && System.console() != null;
+        return !quiet
+                && System.getenv("CI") == null
+                && !"dumb".equals(System.getenv("TERM"))
+                && System.console() != null;
     }
 }

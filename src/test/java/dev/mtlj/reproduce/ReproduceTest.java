@@ -18,7 +18,12 @@ class ReproduceTest {
         assertThat(Files.readString(a))
                 .isEqualTo(Files.readString(b))
                 .contains("| ours |")
-                .contains("Gal's notebook");
+                .contains("Gal's notebook")
+                .contains("; 300 steps (the notebook")
+                .doesNotContain("10,000 steps (")
+                // the quick budget bounds σ: e^(300·10⁻³/2) = e^0.15 = 1.16
+                .contains("This is the --quick run: 300 steps instead of 10,000")
+                .contains("e^(300·10⁻³/2) = 1.16");
         for (String f : new String[] {"sigma.png", "sigma.svg", "losses-uw.png", "losses-uw.svg"}) {
             assertThat(a.getParent().resolve(f)).isNotEmptyFile();
         }
