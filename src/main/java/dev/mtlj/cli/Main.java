@@ -109,7 +109,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** Whether to draw a progress bar: not when quiet, in CI, or without a console. */
+    /** Whether to draw a progress bar: not when quiet, in CI, on a dumb terminal, or without a console. */
     @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when stdin and stdout are not both a terminal
     static boolean progress(boolean quiet) {
         return !quiet
