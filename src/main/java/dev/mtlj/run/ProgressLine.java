@@ -11,15 +11,32 @@ import me.tongfei.progressbar.ProgressState;
  * least 10 columns, none below 50); the latest task losses come last, cut with "…" where the line ends.
  */
 final class ProgressLine implements ProgressBarRenderer {
+    private final String ellipsis;
+
+    /** @param unicode whether the console shows "…" (else "..."; e.g. a container whose locale is not UTF-8) */
+    ProgressLine(boolean unicode) {
+        this.ellipsis = unicode ? "…" : "...";
+    }
+
     @Override
     public String render(ProgressState p, int width) {
         double seconds = Math.max(1e-9, p.getElapsedAfterStart().toMillis() / 1000.0);
         return render(
-                p.getCurrent(), p.getMax(), (p.getCurrent() - p.getStart()) / seconds, p.getExtraMessage(), width);
+                p.getCurrent(),
+                p.getMax(),
+                (p.getCurrent() - p.getStart()) / seconds,
+                p.getExtraMessage(),
+                width,
+                ellipsis);
     }
 
     /** The line for {@code done} of {@code max} steps at {@code rate} steps a second, in fewer than {@code width} columns. */
     static String render(long done, long maxSteps, double rate, String message, int width) {
+        return render(done, maxSteps, rate, message, width, "…");
+    }
+
+    /** As above, marking cut losses with {@code ellipsis}. */
+    static String render(long done, long maxSteps, double rate, String message, int width, String ellipsis) {
         long max = Math.max(1, maxSteps);
         String eta = rate > 0 ? clock(Duration.ofSeconds((long) ((max - done) / rate))) : "?";
         String head = String.format(Locale.ROOT, "%3d%%", (int) (100.0 * done / max));
@@ -39,7 +56,7 @@ final class ProgressLine implements ProgressBarRenderer {
         line.append(counts);
         int left = width - line.length() - 1; // the cursor's column
         if (left > 3 && !extra.isEmpty()) {
-            line.append(extra.length() <= left ? extra : extra.substring(0, left - 1) + "…");
+            line.append(extra.length() <= left ? extra : extra.substring(0, left - ellipsis.length()) + ellipsis);
         }
         return line.length() < width ? line.toString() : line.substring(0, Math.max(0, width - 1));
     }

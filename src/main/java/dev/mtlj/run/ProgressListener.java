@@ -7,6 +7,7 @@ import dev.mtlj.train.Trainer;
 import dev.mtlj.train.TrainingListener;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
@@ -23,9 +24,18 @@ public final class ProgressListener implements TrainingListener {
                 .setTaskName("train")
                 .setInitialMax(trainer.totalSteps())
                 .setUpdateIntervalMillis(200)
-                .setRenderer(new ProgressLine()) // fits any width (the library's default shrank to "[ ]" at 80)
+                .setRenderer(new ProgressLine(utf8Console())) // fits any width (the default shrank to "[ ]" at 80)
+                // one line redrawn after a carriage return: the library's interactive consumer moves the cursor
+                // up and down with escape codes, which show as "[1A" where they are not understood
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .build();
         bar.stepTo(trainer.stepsDone());
+    }
+
+    /** Whether the console's encoding (the platform's, Java 17) can show "…". */
+    private static boolean utf8Console() {
+        String enc = System.getProperty("native.encoding", "");
+        return enc.equalsIgnoreCase("UTF-8") || enc.equalsIgnoreCase("UTF8");
     }
 
     @Override

@@ -25,6 +25,13 @@ class ProgressLineTest {
                 .doesNotContain("…");
     }
 
+    /** Without a UTF-8 console the cut is marked "..." and the line still fits. */
+    @Test
+    void asciiConsolesGetThreeDots() {
+        String line = ProgressLine.render(630, 1500, 17.1, LOSSES, 80, "...");
+        assertThat(line).endsWith("] 630/1500 17.1 steps/s ETA 0:50 | y1 0....").hasSizeLessThan(80);
+    }
+
     @Test
     void noRateYetShowsAnUnknownEta() {
         assertThat(ProgressLine.render(0, 10, 0, "", 80))
