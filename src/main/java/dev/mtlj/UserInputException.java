@@ -9,10 +9,17 @@ package dev.mtlj;
 public class UserInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what is wrong and what is allowed, one line
+     */
     public UserInputException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what is wrong and what is allowed, one line
+     * @param cause   the underlying error
+     */
     public UserInputException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 public final class AlignedMtl implements GramianWeighting {
     private final boolean upperBound;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public AlignedMtl(boolean upperBound) {
         this.upperBound = upperBound;
     }

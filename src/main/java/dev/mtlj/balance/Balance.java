@@ -10,6 +10,7 @@ import java.util.Map;
  * @param extras      method diagnostics for the logs (plain numbers or arrays)
  */
 public record Balance(double[] weights, double[] headWeights, Map<String, Object> extras) {
+    /** Copies the collections and arrays, so the record never changes under its holder. */
     public Balance {
         weights = weights.clone();
         headWeights = headWeights.clone();

@@ -49,10 +49,13 @@ public sealed interface Balancer extends AutoCloseable permits LossWeighting, Gr
 
     /** One method per kind of balancer. */
     interface Visitor<R> {
+        /** A loss weighting. */
         R lossWeighting(LossWeighting method);
 
+        /** A Gramian weighting. */
         R gramianWeighting(GramianWeighting method);
 
+        /** A row aggregator. */
         R rowAggregator(RowAggregator method);
     }
 }

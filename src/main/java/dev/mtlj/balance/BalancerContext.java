@@ -11,11 +11,13 @@ import java.util.List;
  * @param seed    run seed (randomised methods draw from (seed, step), so resumed runs repeat them)
  */
 public record BalancerContext(List<String> tasks, List<Boolean> regression, double lr, long seed) {
+    /** Copies the collections and arrays, so the record never changes under its holder. */
     public BalancerContext {
         tasks = List.copyOf(tasks);
         regression = List.copyOf(regression);
     }
 
+    /** The number of tasks. */
     public int size() {
         return tasks.size();
     }

@@ -16,6 +16,7 @@ public final class Balancers {
     /** Builds a method from its validated config parameters and the run's context. */
     @FunctionalInterface
     public interface Factory {
+        /** The method for one config entry. */
         Balancer create(Params params, BalancerContext context);
     }
 

@@ -18,8 +18,11 @@ import java.util.Map;
 public final class CaGrad implements GramianWeighting {
     /** The factor the direction is divided by: 1 (the paper's formula), 1 + c² or 1 + c. */
     public enum Rescale {
+        /** No rescaling. */
         NONE("none"),
+        /** Divide by 1 + c² (LibMTL rescale 1). */
         ONE_PLUS_C_SQUARED("1+c^2"),
+        /** Divide by 1 + c (LibMTL rescale 2). */
         ONE_PLUS_C("1+c");
 
         private final String configName;
@@ -46,6 +49,7 @@ public final class CaGrad implements GramianWeighting {
     private final double rescale;
     private double[] warm;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public CaGrad(double c, Rescale rescale) {
         this.c = c;
         this.rescale = rescale.factor(c);

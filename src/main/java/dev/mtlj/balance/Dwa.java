@@ -22,6 +22,7 @@ public final class Dwa implements LossWeighting {
     private double[] prev1;
     private double[] prev2;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public Dwa(int tasks, double tau) {
         this.tau = tau;
         this.t = tasks;

@@ -10,6 +10,7 @@ import java.util.Set;
 public final class EqualWeighting implements LossWeighting {
     private final Weights weights;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public EqualWeighting(int tasks) {
         double[] ones = new double[tasks];
         Arrays.fill(ones, 1.0);

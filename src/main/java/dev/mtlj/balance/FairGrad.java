@@ -16,6 +16,7 @@ public final class FairGrad implements GramianWeighting {
     private final double alpha;
     private double[] last;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public FairGrad(double alpha) {
         this.alpha = alpha;
     }

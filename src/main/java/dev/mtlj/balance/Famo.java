@@ -22,6 +22,7 @@ public final class Famo implements LossWeighting {
     private double[] pre;
     private double[] z;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public Famo(int tasks, double lr, double gamma, double minLoss) {
         this.logits = new double[tasks];
         this.minLoss = minLoss;

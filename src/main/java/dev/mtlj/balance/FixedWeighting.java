@@ -12,6 +12,7 @@ public final class FixedWeighting implements LossWeighting {
     private final Weights result;
     private final double[] weights;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public FixedWeighting(double[] weights) {
         for (int i = 0; i < weights.length; i++) {
             if (!(weights[i] >= 0) || Double.isInfinite(weights[i])) {

@@ -24,7 +24,9 @@ import java.util.Set;
 public final class GradNorm implements LossWeighting {
     /** How the weights are updated from the GradNorm loss's gradient. */
     public enum Optimizer {
+        /** Adam on the task weights. */
         ADAM("adam"),
+        /** Plain SGD on the task weights. */
         SGD("sgd");
 
         private final String configName;

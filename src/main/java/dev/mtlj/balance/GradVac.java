@@ -20,6 +20,7 @@ public final class GradVac implements GramianWeighting {
     private final long seed;
     private double[][] target;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public GradVac(double beta, long seed) {
         this.beta = beta;
         this.seed = seed;

@@ -16,6 +16,7 @@ public record GramianInput(long step, int epoch, double[][] gramian, double[] lo
     /** Machine epsilon of float64, 2⁻⁵². */
     public static final double FLOAT64_EPSILON = Math.ulp(1.0);
 
+    /** Checks the values (an {@link IllegalArgumentException} names a bad one). */
     public GramianInput {
         if (!(epsilon > 0 && epsilon < 1)) {
             throw new IllegalArgumentException("epsilon must be in (0, 1), got " + epsilon);

@@ -18,6 +18,7 @@ import java.util.Map;
 public final class ImtlG implements GramianWeighting {
     private final boolean upperBound;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public ImtlG(boolean upperBound) {
         this.upperBound = upperBound;
     }

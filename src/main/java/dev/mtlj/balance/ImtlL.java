@@ -15,6 +15,7 @@ public final class ImtlL implements LossWeighting {
     private final LearnedVector s;
     private final int tasks;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public ImtlL(int tasks, double lr) {
         this.tasks = tasks;
         this.s = new LearnedVector(tasks, 0, lr);

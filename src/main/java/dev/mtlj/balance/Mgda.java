@@ -17,9 +17,13 @@ import java.util.Map;
 public final class Mgda implements GramianWeighting {
     /** The gradient normalisation ν of the official code. */
     public enum Normalization {
+        /** No normalization of the gradients. */
         NONE("none"),
+        /** Each gradient divided by its norm. */
         L2("l2"),
+        /** Each gradient divided by its loss. */
         LOSS("loss"),
+        /** Each gradient divided by its loss times its norm. */
         LOSS_PLUS("loss+");
 
         private final String configName;
@@ -37,6 +41,7 @@ public final class Mgda implements GramianWeighting {
     private final Normalization normalization;
     private final boolean upperBound;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public Mgda(Normalization normalization, boolean upperBound) {
         this.normalization = normalization;
         this.upperBound = upperBound;

@@ -23,6 +23,7 @@ public final class NashMtl implements GramianWeighting {
     private final int every;
     private double[] alpha;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public NashMtl(double maxNorm, int every) {
         this.maxNorm = maxNorm;
         this.every = every;

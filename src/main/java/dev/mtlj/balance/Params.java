@@ -22,6 +22,7 @@ public final class Params {
         }
     }
 
+    /** The number under {@code key} ({@code dflt} when absent), checked to lie in [{@code min}, {@code max}]. */
     public double number(String key, double dflt, double min, double max) {
         Object v = values.get(key);
         if (v == null) {
@@ -34,6 +35,7 @@ public final class Params {
         return n.doubleValue();
     }
 
+    /** The integer under {@code key} ({@code dflt} when absent), checked to be at least {@code min}. */
     public int integer(String key, int dflt, int min) {
         double d = number(key, dflt, min, Integer.MAX_VALUE);
         if (d != Math.rint(d)) {
@@ -57,6 +59,7 @@ public final class Params {
                 "balancer." + key + " of '" + method + "' must be one of " + List.of(allowed) + ", got '" + v + "'");
     }
 
+    /** The value under {@code key} as parsed from YAML, or null. */
     public Object raw(String key) {
         return values.get(key);
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 public final class PcGrad implements GramianWeighting {
     private final long seed;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public PcGrad(long seed) {
         this.seed = seed;
     }

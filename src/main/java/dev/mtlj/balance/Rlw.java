@@ -14,6 +14,7 @@ public final class Rlw implements LossWeighting {
     private final int t;
     private final long seed;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public Rlw(int tasks, long seed) {
         this.t = tasks;
         this.seed = seed;

@@ -7,6 +7,9 @@ package dev.mtlj.balance;
 public final class SolverException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message which solver failed, and how
+     */
     public SolverException(String message) {
         super(message);
     }

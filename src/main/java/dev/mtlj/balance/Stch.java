@@ -20,6 +20,7 @@ public final class Stch implements LossWeighting {
     private long nadirCount;
     private double[] nadir;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public Stch(int tasks, int warmupEpochs, double mu) {
         this.warmup = warmupEpochs;
         this.mu = mu;

@@ -17,7 +17,9 @@ import java.util.Set;
 public final class UncertaintyWeighting implements LossWeighting {
     /** κ_i: ½ for every task, or the paper's ½ for regression and 1 for classification. */
     public enum Kappa {
+        /** κ = 1/2 on every task (the common form, as LibMTL). */
         HALF("half"),
+        /** κ as in the paper: 1/2 for regression, 1 for classification. */
         PAPER("paper");
 
         private final String configName;
@@ -35,6 +37,7 @@ public final class UncertaintyWeighting implements LossWeighting {
     private final double[] kappa;
     private final LearnedVector s;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public UncertaintyWeighting(double[] kappa, double lr, double init) {
         this.kappa = kappa.clone();
         this.s = new LearnedVector(kappa.length, init, lr);

@@ -19,6 +19,7 @@ public final class UpGrad implements GramianWeighting {
     private final boolean dualProj;
     private final double reg;
 
+    /** The method with its config entry's parameters (see the class comment and docs/methods.md). */
     public UpGrad(boolean dualProj, double reg) {
         this.dualProj = dualProj;
         this.reg = reg;

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param extras method diagnostics for the logs (plain numbers or arrays)
  */
 public record Weights(double[] values, Map<String, Object> extras) {
+    /** Copies the collections and arrays, so the record never changes under its holder. */
     public Weights {
         values = values.clone();
         extras = Map.copyOf(extras);

@@ -19,6 +19,7 @@ public final class AtomicFiles {
     /** Writes the content of a file at the given (temporary) path. */
     @FunctionalInterface
     public interface Writer {
+        /** Writes the whole content to {@code tmp}. */
         void write(Path tmp) throws IOException;
     }
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {
+    /** Exit code of a user error (bad input, config or file). */
     public static final int USER_ERROR = 2;
     /** A data-parallel run lost a rank (it died, hung or was unreachable), or the ranks drifted apart. */
     public static final int RANK_FAILED = 3;
@@ -61,6 +62,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return USER_ERROR;
     }
 
+    /** Runs the CLI and exits with its code. */
     public static void main(String[] args) {
         dev.mtlj.engine.Natives.prepare();
         System.exit(execute(

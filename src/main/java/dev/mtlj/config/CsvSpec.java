@@ -36,6 +36,7 @@ public record CsvSpec(
             @JsonProperty("kind") String kind,
             @JsonProperty("classes") Integer classes) {}
 
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public CsvSpec {
         for (String[] f : new String[][] {{"train", train}, {"val", val}, {"test", test}}) {
             if (f[1] == null || f[1].isBlank()) {

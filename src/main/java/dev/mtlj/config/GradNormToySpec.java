@@ -25,6 +25,7 @@ public record GradNormToySpec(
         @JsonProperty("val") Integer val,
         @JsonProperty("test") Integer test)
         implements DataSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public GradNormToySpec {
         sigmas = sigmas == null ? List.of(1.0, 10.0, 100.0) : List.copyOf(sigmas);
         inputDim = inputDim == null ? 250 : inputDim;

@@ -20,6 +20,7 @@ public record MmoeSyntheticSpec(
         @JsonProperty("val") Integer val,
         @JsonProperty("test") Integer test)
         implements DataSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public MmoeSyntheticSpec {
         correlation = correlation == null ? 0.5 : correlation;
         inputDim = inputDim == null ? 100 : inputDim;

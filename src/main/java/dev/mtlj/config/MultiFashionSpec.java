@@ -21,6 +21,7 @@ public record MultiFashionSpec(
         @JsonProperty("val") Integer val,
         @JsonProperty("test") Integer test)
         implements DataSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public MultiFashionSpec {
         train = train == null ? 50_000 : train;
         val = val == null ? 10_000 : val;

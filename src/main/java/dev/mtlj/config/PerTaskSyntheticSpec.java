@@ -32,6 +32,7 @@ public record PerTaskSyntheticSpec(
             @JsonProperty("classes") Integer classes,
             @JsonProperty("train") Integer train) {}
 
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public PerTaskSyntheticSpec {
         features = features == null ? 16 : features;
         val = val == null ? 500 : val;

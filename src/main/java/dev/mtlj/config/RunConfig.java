@@ -43,6 +43,7 @@ public record RunConfig(
         @JsonProperty("sampler") Map<String, Object> sampler,
         @JsonProperty("dist") DistSpec dist,
         @JsonProperty("tracking") TrackingSpec tracking) {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public RunConfig {
         name = name == null ? "run" : name;
         seed = seed == null ? 42L : seed;
@@ -83,10 +84,12 @@ public record RunConfig(
         DType.parse(dtype);
     }
 
+    /** The parsed {@code device}. */
     public DeviceSpec deviceSpec() {
         return DeviceSpec.parse(device);
     }
 
+    /** The parsed {@code dtype}. */
     public DType dtypeSpec() {
         return DType.parse(dtype);
     }
@@ -121,6 +124,7 @@ public record RunConfig(
         return i;
     }
 
+    /** The balancer's registry name. */
     public String balancerType() {
         return (String) balancer.get("type");
     }

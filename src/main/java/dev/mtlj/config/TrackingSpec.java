@@ -27,6 +27,7 @@ public record TrackingSpec(@JsonProperty("mlflow") Mlflow mlflow) {
     public record Mlflow(
             @JsonProperty("uri") String uri,
             @JsonProperty("experiment") String experiment) {
+        /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
         public Mlflow {
             if (uri == null || uri.isBlank()) {
                 throw new UserInputException(

@@ -16,6 +16,7 @@ public record UwToySpec(
         @JsonProperty("train") Integer train,
         @JsonProperty("val") Integer val,
         @JsonProperty("test") Integer test) implements DataSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public UwToySpec {
         train = train == null ? 1000 : train;
         val = val == null ? 200 : val;

@@ -16,6 +16,11 @@ public final class BatchStream {
     private int offset;
     private int[] order;
 
+    /**
+     * @param n         the number of examples
+     * @param batchSize examples per batch
+     * @param seed      seed of the shuffles
+     */
     public BatchStream(int n, int batchSize, long seed) {
         this(n, batchSize, seed, 0, 0);
     }

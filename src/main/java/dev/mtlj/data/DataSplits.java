@@ -9,6 +9,7 @@ import java.util.List;
  * @param tasks tasks in order; every split holds labels for each
  */
 public record DataSplits(List<TaskSpec> tasks, MultiTaskData train, MultiTaskData val, MultiTaskData test) {
+    /** Copies the task list and checks that every split labels every task. */
     public DataSplits {
         tasks = List.copyOf(tasks);
         for (MultiTaskData d : List.of(train, val, test)) {

@@ -20,6 +20,7 @@ public final class FashionMnist {
      * @param labels n class indices in [0, 9]
      */
     public record Split(float[] images, int[] labels) {
+        /** The number of images. */
         public int size() {
             return labels.length;
         }

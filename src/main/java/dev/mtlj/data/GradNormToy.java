@@ -39,6 +39,7 @@ public final class GradNormToy {
      */
     public record Options(
             double[] sigmas, int inputDim, int outputDim, int classes, int train, int val, int test, long seed) {
+        /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
         public Options {
             sigmas = sigmas.clone();
             if (sigmas.length < 1) {

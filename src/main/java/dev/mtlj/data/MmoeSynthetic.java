@@ -25,6 +25,7 @@ public final class MmoeSynthetic {
 
     private MmoeSynthetic() {}
 
+    /** The two tasks' weight vectors with correlation {@code p}, drawn from {@code rng}. */
     public static Weights weights(int d, double p, Rng rng) {
         if (!(p >= -1 && p <= 1)) {
             throw new UserInputException("mmoe-synthetic: correlation must be in [-1, 1], got " + p);
@@ -48,6 +49,7 @@ public final class MmoeSynthetic {
         return new Weights(u1, w2);
     }
 
+    /** The MMoE synthetic data (Ma et al., KDD 2018) with input size {@code d} and task correlation {@code p}. */
     public static DataSplits generate(int d, double p, int train, int val, int test, long seed) {
         if (train < 1 || val < 1 || test < 1) {
             throw new UserInputException("mmoe-synthetic: train, val and test sizes must be >= 1");

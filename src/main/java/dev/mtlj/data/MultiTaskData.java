@@ -12,6 +12,7 @@ import java.util.Map;
  * @param labels       task name → labels, in task order
  */
 public record MultiTaskData(float[] features, int[] exampleShape, Map<String, TaskLabels> labels) {
+    /** Copies the shape and labels and checks that every label array has one row per example. */
     public MultiTaskData {
         exampleShape = exampleShape.clone();
         labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));

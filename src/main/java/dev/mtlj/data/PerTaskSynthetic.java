@@ -21,6 +21,7 @@ public final class PerTaskSynthetic {
 
     private PerTaskSynthetic() {}
 
+    /** Synthetic data with a training set per task and shared validation and test sets. */
     public static DataSplits generate(int d, List<Task> tasks, int val, int test, long seed) {
         Rng rules = Rng.derived(seed, 1);
         List<double[][]> weights = new ArrayList<>();

@@ -8,6 +8,7 @@ package dev.mtlj.data;
  * @param width  1 for classification and binary, the output dimension for regression
  */
 public record TaskLabels(float[] values, int width) {
+    /** Checks the values (an {@link IllegalArgumentException} names a bad one). */
     public TaskLabels {
         if (width < 1 || values.length % width != 0) {
             throw new IllegalArgumentException(
@@ -15,6 +16,7 @@ public record TaskLabels(float[] values, int width) {
         }
     }
 
+    /** The number of labelled rows. */
     public int rows() {
         return values.length / width;
     }

@@ -56,6 +56,7 @@ public final class TaskStreams {
         return n;
     }
 
+    /** Per task, the epochs completed. */
     public int[] epochs() {
         int[] e = new int[streams.length];
         for (int k = 0; k < e.length; k++) {
@@ -64,6 +65,7 @@ public final class TaskStreams {
         return e;
     }
 
+    /** Per task, the position in its current epoch. */
     public int[] offsets() {
         int[] o = new int[streams.length];
         for (int k = 0; k < o.length; k++) {

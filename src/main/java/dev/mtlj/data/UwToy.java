@@ -14,6 +14,7 @@ import java.util.Map;
 public final class UwToy {
     private UwToy() {}
 
+    /** The uncertainty-weighting toy (Kendall et al., CVPR 2018; Gal's notebook). */
     public static DataSplits generate(int train, int val, int test, long seed) {
         Rng rng = new Rng(seed);
         int n = train + val + test;

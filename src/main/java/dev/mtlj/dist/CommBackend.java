@@ -11,8 +11,11 @@ import java.util.Locale;
  * one GPU per rank, Gloo otherwise (CPU, or several ranks sharing one GPU, which NCCL refuses).
  */
 public enum CommBackend {
+    /** NCCL on CUDA with a GPU per rank, else Gloo. */
     AUTO("auto"),
+    /** Gloo: CPU, and the fallback on CUDA (e.g. two ranks sharing one GPU). */
     GLOO("gloo"),
+    /** NCCL (CUDA only). */
     NCCL("nccl");
 
     private final String configName;

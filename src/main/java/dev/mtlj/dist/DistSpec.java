@@ -16,6 +16,7 @@ public record DistSpec(
         @JsonProperty("backend") CommBackend backend,
         @JsonProperty("timeout_s") Integer timeoutS,
         @JsonProperty("check_every") Integer checkEvery) {
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public DistSpec {
         backend = backend == null ? CommBackend.AUTO : backend;
         timeoutS = timeoutS == null ? 300 : timeoutS;

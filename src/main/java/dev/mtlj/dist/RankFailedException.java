@@ -7,6 +7,9 @@ package dev.mtlj.dist;
 public final class RankFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message which rank failed and how
+     */
     public RankFailedException(String message) {
         super(message);
     }

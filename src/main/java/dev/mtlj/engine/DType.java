@@ -5,7 +5,9 @@ import org.bytedeco.pytorch.global.torch;
 
 /** Floating-point type of parameters and inputs. */
 public enum DType {
+    /** 32-bit floats. */
     FLOAT32(torch.ScalarType.Float),
+    /** 64-bit floats. */
     FLOAT64(torch.ScalarType.Double);
 
     private final torch.ScalarType scalarType;

@@ -12,11 +12,15 @@ import dev.mtlj.UserInputException;
 public record DeviceSpec(Kind kind, int index) {
     /** The device families mtlj knows. */
     public enum Kind {
+        /** CUDA when the natives see a GPU, else CPU. */
         AUTO,
+        /** The CPU. */
         CPU,
+        /** A CUDA device. */
         CUDA
     }
 
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public DeviceSpec {
         if (index < 0) {
             throw new UserInputException("device index must be >= 0, got " + index);

@@ -12,7 +12,9 @@ import java.util.Locale;
  * (Kalamkar et al., "A Study of BFLOAT16 for Deep Learning Training", 2019).
  */
 public enum Precision {
+    /** Full float32. */
     FP32("fp32"),
+    /** bfloat16 autocast for matrix products and convolutions (see above). */
     BF16("bf16");
 
     private final String text;

@@ -14,6 +14,7 @@ public record CgcSpec(
         @JsonProperty("task_experts") Integer taskExperts,
         @JsonProperty("gate_bias") Boolean gateBias)
         implements ArchitectureSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public CgcSpec {
         new PleSpec(1, sharedExperts, taskExperts, gateBias); // same validation, same messages
     }

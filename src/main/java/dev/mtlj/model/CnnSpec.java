@@ -22,6 +22,7 @@ public record CnnSpec(
         @JsonProperty("hidden") List<Integer> hidden,
         @JsonProperty("dropout") Double dropout)
         implements BackboneSpec, ColumnStages {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public CnnSpec {
         channels = channels == null ? List.of(16, 32) : List.copyOf(channels);
         kernel = kernel == null ? 3 : kernel;

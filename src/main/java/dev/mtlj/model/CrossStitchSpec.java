@@ -12,6 +12,7 @@ import dev.mtlj.UserInputException;
 public record CrossStitchSpec(
         @JsonProperty("self") Double self,
         @JsonProperty("other") Double other) implements ArchitectureSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public CrossStitchSpec {
         self = self == null ? 0.9 : self;
         other = other == null ? 0.1 : other;

@@ -13,6 +13,7 @@ import java.util.List;
 public record HeadSpec(
         @JsonProperty("hidden") List<Integer> hidden,
         @JsonProperty("dropout") Double dropout) {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public HeadSpec {
         hidden = hidden == null ? List.of() : List.copyOf(hidden);
         dropout = dropout == null ? 0.0 : dropout;

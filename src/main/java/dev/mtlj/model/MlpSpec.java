@@ -14,6 +14,7 @@ import java.util.List;
 public record MlpSpec(
         @JsonProperty("hidden") List<Integer> hidden,
         @JsonProperty("dropout") Double dropout) implements BackboneSpec, ColumnStages {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public MlpSpec {
         hidden = hidden == null ? List.of(100, 100, 100, 100) : List.copyOf(hidden);
         dropout = dropout == null ? 0.0 : dropout;

@@ -12,6 +12,7 @@ import dev.mtlj.UserInputException;
 public record MmoeSpec(
         @JsonProperty("experts") Integer experts,
         @JsonProperty("gate_bias") Boolean gateBias) implements ArchitectureSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public MmoeSpec {
         experts = experts == null ? 4 : experts;
         gateBias = gateBias != null && gateBias;

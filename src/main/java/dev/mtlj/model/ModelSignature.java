@@ -32,16 +32,19 @@ public record ModelSignature(
             @JsonProperty("name") String name,
             @JsonProperty("kind") String kind,
             @JsonProperty("outputs") int outputs) {
+        /** Checks the name, kind and width together. */
         @JsonCreator
         public Task {
             TaskSpec.of(name, TaskKind.parse(kind), outputs); // validates name, kind and width together
         }
 
+        /** The parsed task kind. */
         public TaskKind taskKind() {
             return TaskKind.parse(kind);
         }
     }
 
+    /** Checks the input shape and tasks. */
     @JsonCreator
     public ModelSignature {
         if (inputShape == null
@@ -72,6 +75,7 @@ public record ModelSignature(
                         .toList());
     }
 
+    /** A copy of the input shape. */
     @Override
     public long[] inputShape() {
         return inputShape.clone();

@@ -16,6 +16,7 @@ public record ModelSpec(
         @JsonProperty("architecture") ArchitectureSpec architecture,
         @JsonProperty("head") HeadSpec head,
         @JsonProperty("heads") Map<String, HeadSpec> heads) {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public ModelSpec {
         backbone = backbone == null ? new MlpSpec(null, null) : backbone;
         architecture = architecture == null ? new HardSharingSpec() : architecture;

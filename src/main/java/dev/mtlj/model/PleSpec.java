@@ -17,6 +17,7 @@ public record PleSpec(
         @JsonProperty("task_experts") Integer taskExperts,
         @JsonProperty("gate_bias") Boolean gateBias)
         implements ArchitectureSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public PleSpec {
         levels = levels == null ? 2 : levels;
         sharedExperts = sharedExperts == null ? 2 : sharedExperts;

@@ -18,6 +18,7 @@ public record ResNetSpec(
         @JsonProperty("hidden") List<Integer> hidden,
         @JsonProperty("dropout") Double dropout)
         implements BackboneSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public ResNetSpec {
         channels = channels == null ? List.of(16, 32, 64) : List.copyOf(channels);
         blocks = blocks == null ? 2 : blocks;

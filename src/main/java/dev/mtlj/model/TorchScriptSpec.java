@@ -12,6 +12,7 @@ import dev.mtlj.UserInputException;
 public record TorchScriptSpec(
         @JsonProperty("path") String path,
         @JsonProperty("trainable") Boolean trainable) implements BackboneSpec {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public TorchScriptSpec {
         if (path == null || path.isBlank()) {
             throw new UserInputException("model.backbone.path is required for a torchscript backbone (a file written by"

@@ -12,6 +12,9 @@ public final class Rng {
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
     private long state;
 
+    /**
+     * @param seed the stream's seed
+     */
     public Rng(long seed) {
         this.state = seed;
     }
@@ -26,6 +29,7 @@ public final class Rng {
         return state;
     }
 
+    /** The next 64 random bits. */
     public long nextLong() {
         state += GOLDEN_GAMMA;
         return mix(state);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  *                     reads the launcher's environment)
  */
 public record RunOptions(Path resume, boolean progress, boolean stopOnSignal, WorldInfo world) {
+    /** A single process unless {@code world} says otherwise. */
     public RunOptions {
         world = world == null ? WorldInfo.single() : world;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 public final class SummaryTable {
     private SummaryTable() {}
 
+    /** The per-task table of a report: loss, weight and metrics. */
     public static String render(Report r) {
         int w = Math.max(
                 4, r.tasks().keySet().stream().mapToInt(String::length).max().orElse(4));

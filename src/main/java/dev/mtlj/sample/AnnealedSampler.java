@@ -12,6 +12,12 @@ public final class AnnealedSampler implements TaskSampler {
     private final long stepsPerEpoch;
     private final long seed;
 
+    /**
+     * @param sizes         the tasks' training set sizes
+     * @param epochs        epochs over which the temperature anneals
+     * @param stepsPerEpoch steps in one epoch
+     * @param seed          seed of the draws
+     */
     public AnnealedSampler(long[] sizes, int epochs, long stepsPerEpoch, long seed) {
         this.sizes = sizes.clone();
         this.epochs = epochs;

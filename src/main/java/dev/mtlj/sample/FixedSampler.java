@@ -10,6 +10,11 @@ public final class FixedSampler implements TaskSampler {
     private final double[] p;
     private final long seed;
 
+    /**
+     * @param name the config name
+     * @param p    the probabilities (summing to 1)
+     * @param seed seed of the draws
+     */
     public FixedSampler(String name, double[] p, long seed) {
         this.name = name;
         this.p = p.clone();

@@ -4,6 +4,9 @@ package dev.mtlj.sample;
 public final class RoundRobinSampler implements TaskSampler {
     private final int[] order;
 
+    /**
+     * @param order the task indices in visiting order
+     */
     public RoundRobinSampler(int[] order) {
         this.order = order.clone();
     }

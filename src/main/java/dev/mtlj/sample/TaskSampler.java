@@ -31,9 +31,11 @@ public interface TaskSampler {
     /** Current validation scores per task (higher is better), for performance-gap sampling. */
     default void observeScores(double[] scores) {}
 
+    /** State to checkpoint (adaptive samplers); empty by default. */
     default Map<String, double[]> state() {
         return Map.of();
     }
 
+    /** Restores what {@link #state} returned. */
     default void restore(Map<String, double[]> state) {}
 }

@@ -11,10 +11,14 @@ import dev.mtlj.UserInputException;
  * @param queueCapacity most requests waiting (batching) or running (no batching); more are refused as overloaded
  */
 public record BatchingOptions(boolean enabled, int maxBatchSize, long maxWaitMicros, int queueCapacity) {
+    /** Default maximum examples per batch. */
     public static final int DEFAULT_MAX_BATCH = 64;
+    /** Default maximum wait for company, in microseconds. */
     public static final long DEFAULT_MAX_WAIT_MICROS = 2_000;
+    /** Default queue capacity, in requests. */
     public static final int DEFAULT_QUEUE = 1024;
 
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public BatchingOptions {
         if (maxBatchSize < 1) {
             throw new UserInputException("max batch size must be >= 1, got " + maxBatchSize);

@@ -15,6 +15,11 @@ public final class DirectDispatcher implements Dispatcher {
     private final BatchObserver observer;
     private volatile boolean closed;
 
+    /**
+     * @param model       the model every request runs on
+     * @param maxInFlight requests allowed at once; more are refused as overloaded
+     * @param observer    told of every batch
+     */
     public DirectDispatcher(BatchModel model, int maxInFlight, BatchObserver observer) {
         this.model = model;
         this.maxInFlight = maxInFlight;

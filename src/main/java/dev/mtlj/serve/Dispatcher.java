@@ -26,6 +26,7 @@ public interface Dispatcher extends AutoCloseable {
     /** Told about every forward pass, for metrics. */
     @FunctionalInterface
     interface BatchObserver {
+        /** A batch of {@code examples} examples from {@code requests} requests ran. */
         void onBatch(int examples, int requests);
     }
 }

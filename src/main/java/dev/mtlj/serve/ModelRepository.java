@@ -125,6 +125,7 @@ public final class ModelRepository implements AutoCloseable {
         return list;
     }
 
+    /** The serving metrics of every model. */
     public ServingMetrics metrics() {
         return metrics;
     }
@@ -257,6 +258,7 @@ public final class ModelRepository implements AutoCloseable {
         return isLoaded(name) || unavailable.containsKey(name) || (store != null && store.contains(name));
     }
 
+    /** Whether no model version is known. */
     public boolean isEmpty() {
         return models.isEmpty();
     }
@@ -301,6 +303,9 @@ public final class ModelRepository implements AutoCloseable {
     public static final class NotFoundException extends UserInputException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * @param message which model or version, and what exists
+         */
         public NotFoundException(String message) {
             super(message);
         }

@@ -4,6 +4,9 @@ package dev.mtlj.serve;
 public final class OverloadedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what was full
+     */
     public OverloadedException(String message) {
         super(message);
     }

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param tasks task name to its output
  */
 public record Predictions(int rows, Map<String, TaskOutput> tasks) {
+    /** Copies the collections and arrays, so the record never changes under its holder. */
     public Predictions {
         tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     }

@@ -10,6 +10,7 @@ import dev.mtlj.model.ModelSignature;
  * @param signature for a TorchScript model, its input shape and tasks; null reads {@code <model>.json} beside it
  */
 public record PredictorOptions(String device, ModelSignature signature) {
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public PredictorOptions {
         DeviceSpec.parse(device); // validates, naming what is allowed
     }
@@ -19,6 +20,7 @@ public record PredictorOptions(String device, ModelSignature signature) {
         return new PredictorOptions("auto", null);
     }
 
+    /** These options on device {@code d}. */
     public PredictorOptions withDevice(String d) {
         return new PredictorOptions(d, signature);
     }

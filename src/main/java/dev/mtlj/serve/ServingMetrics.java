@@ -138,6 +138,7 @@ public final class ServingMetrics {
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
     }
 
+    /** The Prometheus text format's content type. */
     public static String contentType() {
         return PrometheusTextFormatWriter.CONTENT_TYPE;
     }

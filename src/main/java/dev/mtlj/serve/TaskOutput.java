@@ -16,6 +16,7 @@ import java.util.Arrays;
  * @param labels per example the predicted class (classification, binary), or null for regression
  */
 public record TaskOutput(String task, TaskKind kind, int rows, int width, float[] values, int[] labels) {
+    /** Checks the values (an {@link IllegalArgumentException} names a bad one). */
     public TaskOutput {
         if (values.length != (long) rows * width || (labels != null && labels.length != rows)) {
             throw new IllegalArgumentException(

@@ -56,6 +56,7 @@ public final class Losses {
         return perElement.dim() > 1 ? perElement.mean(new long[] {1}, false, new ScalarTypeOptional()) : perElement;
     }
 
+    /** The task's loss of {@code output} against {@code target}, with libtorch's mean reduction. */
     public static Tensor compute(TaskSpec task, Tensor output, Tensor target) {
         return switch (task.loss()) {
             case CROSS_ENTROPY -> torch.cross_entropy_loss(output, target);

@@ -20,11 +20,17 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public enum MetricKind {
+    /** Accuracy. */
     ACCURACY(true),
+    /** Macro-averaged F1. */
     MACRO_F1(true),
+    /** Area under the ROC curve. */
     AUC(true),
+    /** Mean absolute error. */
     MAE(false),
+    /** Root mean squared error. */
     RMSE(false),
+    /** Coefficient of determination. */
     R2(true);
 
     private final boolean higherIsBetter;
@@ -33,14 +39,17 @@ public enum MetricKind {
         this.higherIsBetter = higherIsBetter;
     }
 
+    /** Whether larger values are better. */
     public boolean higherIsBetter() {
         return higherIsBetter;
     }
 
+    /** The name in configs. */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The metric named {@code text}; a user error naming the allowed ones otherwise. */
     public static MetricKind parse(String text) {
         for (MetricKind k : values()) {
             if (k.configName().equals(text)) {

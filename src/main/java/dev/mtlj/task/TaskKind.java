@@ -57,6 +57,7 @@ public enum TaskKind {
                 "task kind '" + text + "' is not valid; allowed: classification, binary, regression");
     }
 
+    /** The name in configs. */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -24,6 +24,9 @@ public final class TaskMetrics {
     private final double[] sumY2;
     private long rows;
 
+    /**
+     * @param task the task whose metrics to accumulate
+     */
     public TaskMetrics(TaskSpec task) {
         this.task = task;
         this.width = task.outputs();

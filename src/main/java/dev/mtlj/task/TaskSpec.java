@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  */
 public record TaskSpec(
         String name, TaskKind kind, int outputs, LossKind loss, double huberDelta, List<MetricKind> metrics) {
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public TaskSpec {
         if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_-]{0,63}")) {
             throw new UserInputException("task name '" + name

@@ -17,7 +17,9 @@ import java.util.Locale;
  * </ul>
  */
 public enum CheckpointFailurePolicy {
+    /** Stop the run, naming the file. */
     STOP("stop"),
+    /** Warn and go on without that checkpoint. */
     WARN("warn");
 
     private final String configName;

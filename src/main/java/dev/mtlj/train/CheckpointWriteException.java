@@ -10,6 +10,10 @@ import dev.mtlj.UserInputException;
 public final class CheckpointWriteException extends UserInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message which checkpoint could not be written
+     * @param cause   the I/O error
+     */
     public CheckpointWriteException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -10,6 +10,9 @@ import dev.mtlj.UserInputException;
 public final class DivergenceException extends UserInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message which loss or gradient was not finite, at which step
+     */
     public DivergenceException(String message) {
         super(message);
     }

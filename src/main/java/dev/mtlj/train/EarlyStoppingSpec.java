@@ -16,6 +16,7 @@ public record EarlyStoppingSpec(
         @JsonProperty("mode") String mode,
         @JsonProperty("patience") Integer patience,
         @JsonProperty("min_delta") Double minDelta) {
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public EarlyStoppingSpec {
         if (metric == null || metric.isBlank()) {
             throw new UserInputException("train.early_stopping.metric is required (e.g. loss, cls.accuracy)");

@@ -18,7 +18,9 @@ import java.util.Locale;
  * </ul>
  */
 public enum NonFinitePolicy {
+    /** Stop the run with a user error. */
     STOP("stop"),
+    /** Skip the step and go on. */
     SKIP("skip");
 
     private final String configName;

@@ -23,6 +23,7 @@ public record OptimizerSpec(
         @JsonProperty("betas") List<Double> betas,
         @JsonProperty("eps") Double eps,
         @JsonProperty("weight_decay") Double weightDecay) {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public OptimizerSpec {
         type = type == null ? OptimizerType.ADAM : type;
         lr = lr == null ? 1e-3 : lr;

@@ -10,8 +10,11 @@ import java.util.Locale;
  * (I. Loshchilov, F. Hutter, "Decoupled Weight Decay Regularization", ICLR 2019), as libtorch implements them.
  */
 public enum OptimizerType {
+    /** Stochastic gradient descent (momentum optional). */
     SGD("sgd"),
+    /** Adam. */
     ADAM("adam"),
+    /** AdamW (decoupled weight decay). */
     ADAMW("adamw");
 
     private final String configName;

@@ -28,6 +28,7 @@ public record Report(
     /** Task-sampling statistics of a training record. */
     public record Sampling(double[] probabilities, long[] drawn) {}
 
+    /** Copies the collections and arrays, so the record never changes under its holder. */
     public Report {
         tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
         gates = Collections.unmodifiableMap(new LinkedHashMap<>(gates));

@@ -23,6 +23,7 @@ public record ScheduleSpec(
         @JsonProperty("step_size") Long stepSize,
         @JsonProperty("gamma") Double gamma,
         @JsonProperty("min_lr") Double minLr) {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public ScheduleSpec {
         type = type == null ? ScheduleType.CONSTANT : type;
         warmupSteps = warmupSteps == null ? 0L : warmupSteps;
@@ -43,6 +44,7 @@ public record ScheduleSpec(
         }
     }
 
+    /** A constant learning rate. */
     public static ScheduleSpec constant() {
         return new ScheduleSpec(null, null, null, null, null);
     }

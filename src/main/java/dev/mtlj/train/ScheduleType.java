@@ -7,8 +7,11 @@ import java.util.Locale;
 
 /** Learning-rate schedules after warm-up ({@link ScheduleSpec}): constant, step decay, cosine annealing. */
 public enum ScheduleType {
+    /** A constant rate. */
     CONSTANT("constant"),
+    /** The rate times gamma every step_size steps. */
     STEP("step"),
+    /** Cosine decay to zero. */
     COSINE("cosine");
 
     private final String configName;

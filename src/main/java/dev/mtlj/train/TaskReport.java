@@ -10,6 +10,7 @@ import java.util.Map;
  * @param metrics metric name → value
  */
 public record TaskReport(double loss, double weight, Map<String, Double> metrics) {
+    /** Copies the collections and arrays, so the record never changes under its holder. */
     public TaskReport {
         metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }

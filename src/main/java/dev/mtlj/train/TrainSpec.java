@@ -38,6 +38,7 @@ public record TrainSpec(
         @JsonProperty("precision") Precision precision,
         @JsonProperty("on_nonfinite") NonFinitePolicy onNonFinite,
         @JsonProperty("on_checkpoint_error") CheckpointFailurePolicy onCheckpointError) {
+    /** Fills in the defaults and checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public TrainSpec {
         steps = steps == null ? 1000L : steps;
         batchSize = batchSize == null ? 64 : batchSize;

@@ -74,6 +74,7 @@ public final class TrainerBuilder {
         return this;
     }
 
+    /** The trainer. */
     public Trainer build() {
         return new Trainer(this);
     }

@@ -23,8 +23,10 @@ public record ServerOptions(
         boolean modelControl,
         int bodySeconds,
         int bodiesInTransit) {
+    /** Default largest request body, 16 MiB. */
     public static final long DEFAULT_MAX_BODY = 16L << 20;
 
+    /** Checks the values; a bad one is a {@link dev.mtlj.UserInputException} naming it. */
     public ServerOptions {
         if (host == null || host.isBlank()) {
             throw new UserInputException("host must be an address or name to bind, e.g. 127.0.0.1");
@@ -57,15 +59,18 @@ public record ServerOptions(
         return new ServerOptions("127.0.0.1", 8080, DEFAULT_MAX_BODY, 64, 30, false, 30, 256);
     }
 
+    /** These options on port {@code p}. */
     public ServerOptions withPort(int p) {
         return new ServerOptions(
                 host, p, maxBodyBytes, httpThreads, drainSeconds, modelControl, bodySeconds, bodiesInTransit);
     }
 
+    /** These options with model control on or off. */
     public ServerOptions withModelControl(boolean on) {
         return new ServerOptions(host, port, maxBodyBytes, httpThreads, drainSeconds, on, bodySeconds, bodiesInTransit);
     }
 
+    /** These options with a body deadline of {@code seconds} and at most {@code inTransit} bodies in transit. */
     public ServerOptions withBodyLimits(int seconds, int inTransit) {
         return new ServerOptions(host, port, maxBodyBytes, httpThreads, drainSeconds, modelControl, seconds, inTransit);
     }
