@@ -7,7 +7,6 @@ import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.config.TrackingSpec;
 import dev.mtlj.train.Report;
-import dev.mtlj.train.TaskReport;
 import dev.mtlj.train.TrainingListener;
 import java.io.IOException;
 import java.net.URI;
@@ -143,27 +142,13 @@ final class MlflowTracking implements TrainingListener, AutoCloseable {
         long step = r.step() + 1;
         long now = System.currentTimeMillis();
         List<Metric> metrics = new ArrayList<>();
-        for (Map.Entry<String, TaskReport> t : r.tasks().entrySet()) {
-            metric(metrics, r.split() + "/loss/" + t.getKey(), t.getValue().loss(), step, now);
-            metric(metrics, r.split() + "/weight/" + t.getKey(), t.getValue().weight(), step, now);
-            t.getValue()
-                    .metrics()
-                    .forEach((m, v) -> metric(metrics, r.split() + "/" + m + "/" + t.getKey(), v, step, now));
-        }
-        if (r.split().equals("train")) {
-            metric(metrics, "train/lr", r.lr(), step, now);
-            if (r.sampling() != null) {
-                int k = 0;
-                for (String task : r.tasks().keySet()) {
-                    metric(
-                            metrics,
-                            "train/sampling_probability/" + task,
-                            r.sampling().probabilities()[k++],
-                            step,
-                            now);
-                }
-            }
-        }
+        ScalarTags.of(r)
+                .forEach((key, value) -> metrics.add(Metric.newBuilder()
+                        .setKey(key)
+                        .setValue(value)
+                        .setStep(step)
+                        .setTimestamp(now)
+                        .build()));
         submit(() -> {
             for (int i = 0; i < metrics.size(); i += MAX_METRICS_PER_BATCH) {
                 client.logBatch(
@@ -173,17 +158,6 @@ final class MlflowTracking implements TrainingListener, AutoCloseable {
                         List.of());
             }
         });
-    }
-
-    private static void metric(List<Metric> out, String key, double value, long step, long timestamp) {
-        if (Double.isFinite(value)) { // metrics.jsonl writes null, TensorBoard leaves it out; so does this
-            out.add(Metric.newBuilder()
-                    .setKey(key)
-                    .setValue(value)
-                    .setStep(step)
-                    .setTimestamp(timestamp)
-                    .build());
-        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.mtlj.run;
 import com.google.protobuf.CodedOutputStream;
 import dev.mtlj.train.Report;
 import dev.mtlj.train.StepResult;
-import dev.mtlj.train.TaskReport;
 import dev.mtlj.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -88,29 +86,14 @@ public final class TensorBoardEvents implements dev.mtlj.train.TrainingListener,
 
     @Override
     public void onReport(Report r) {
-        String split = r.split();
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (Map.Entry<String, TaskReport> t : r.tasks().entrySet()) {
-            values.put(split + "/loss/" + t.getKey(), t.getValue().loss());
-            values.put(split + "/weight/" + t.getKey(), t.getValue().weight());
-            t.getValue().metrics().forEach((m, v) -> values.put(split + "/" + m + "/" + t.getKey(), v));
-        }
-        if (split.equals("train")) {
-            values.put("train/lr", r.lr());
+        Map<String, Double> values = ScalarTags.of(r);
+        if (r.split().equals("train")) {
             if (stepsSinceRecord > 0) {
                 values.put("train/step_ms", nanosSinceRecord / 1e6 / stepsSinceRecord);
             }
             stepsSinceRecord = 0;
             nanosSinceRecord = 0;
-            if (r.sampling() != null) {
-                int k = 0;
-                for (String task : r.tasks().keySet()) {
-                    values.put(
-                            "train/sampling_probability/" + task, r.sampling().probabilities()[k++]);
-                }
-            }
         }
-        values.values().removeIf(v -> !Double.isFinite(v)); // JSON has null; TensorBoard would plot NaN as a gap
         write(event(r.step() + 1, e -> {
             ByteArrayOutputStream summary = new ByteArrayOutputStream();
             CodedOutputStream s = CodedOutputStream.newInstance(summary);
