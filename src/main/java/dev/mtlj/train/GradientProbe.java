@@ -91,17 +91,9 @@ final class GradientProbe {
     static Tensor rows(List<Tensor> losses, Tensor weight) {
         TensorVector rows = new TensorVector();
         for (Tensor l : losses) {
-            TensorVector g = torch.grad(
-                    new TensorVector(l),
-                    new TensorVector(weight),
-                    new TensorVector(),
-                    new BoolOptional(true),
-                    false,
-                    true);
+            Tensor g = grad(l, weight);
             rows.push_back(
-                    g.get(0).defined()
-                            ? g.get(0).reshape(-1)
-                            : torch.zeros_like(weight).reshape(-1));
+                    g.defined() ? g.reshape(-1) : torch.zeros_like(weight).reshape(-1));
         }
         return torch.stack(rows);
     }
@@ -110,21 +102,27 @@ final class GradientProbe {
     static double[] norms(List<Tensor> losses, Tensor weight) {
         TensorVector norms = new TensorVector();
         for (Tensor l : losses) {
-            TensorVector g = torch.grad(
-                    new TensorVector(l),
-                    new TensorVector(weight),
-                    new TensorVector(),
-                    new BoolOptional(true),
-                    false,
-                    true);
+            Tensor g = grad(l, weight);
             norms.push_back(
-                    g.get(0).defined()
-                            ? g.get(0).norm()
+                    g.defined()
+                            ? g.norm()
                             : torch.zeros(1)
                                     .to(weight.device(), weight.scalar_type())
                                     .sum());
         }
         return dev.mtlj.engine.Tensors.toDoubles(torch.stack(norms));
+    }
+
+    /** ∂loss/∂weight, keeping the graph for the next task; undefined where the loss does not reach the weight. */
+    private static Tensor grad(Tensor loss, Tensor weight) {
+        return torch.grad(
+                        new TensorVector(loss),
+                        new TensorVector(weight),
+                        new TensorVector(),
+                        new BoolOptional(true),
+                        false,
+                        true)
+                .get(0);
     }
 
     /** Writes a flat gradient into the parameters' {@code .grad} (parameter order, as {@link #jacobian} flattens). */
