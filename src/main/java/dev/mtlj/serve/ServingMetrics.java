@@ -108,8 +108,19 @@ public final class ServingMetrics {
                 c.last);
     }
 
-    /** Counts a finished inference request. */
-    public void request(String model, String version, int status, double seconds) {
+    /**
+     * Counts a finished inference request that started at {@code startNanos} ({@link System#nanoTime}) on
+     * {@code served} (null when no model was found).
+     */
+    public void request(ModelRepository.Served served, int status, long startNanos) {
+        request(
+                served == null ? "" : served.name(),
+                served == null ? "" : served.version(),
+                status,
+                (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private void request(String model, String version, int status, double seconds) {
         requests.labelValues(model, version, Integer.toString(status)).inc();
         if (status < 400) {
             latency.labelValues(model, version).observe(seconds);

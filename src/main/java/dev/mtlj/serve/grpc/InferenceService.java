@@ -171,14 +171,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             }
             return b.build();
         });
-        ModelRepository.Served s = served[0];
-        repository
-                .metrics()
-                .request(
-                        s == null ? "" : s.name(),
-                        s == null ? "" : s.version(),
-                        status,
-                        (System.nanoTime() - t0) / 1e9);
+        repository.metrics().request(served[0], status, t0);
     }
 
     @Override

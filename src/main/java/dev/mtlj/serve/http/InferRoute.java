@@ -55,13 +55,7 @@ final class InferRoute {
         } catch (Exception e) {
             status = replies.fail(x, e);
         } finally {
-            repository
-                    .metrics()
-                    .request(
-                            s == null ? "" : s.name(),
-                            s == null ? "" : s.version(),
-                            status,
-                            (System.nanoTime() - t0) / 1e9);
+            repository.metrics().request(s, status, t0);
         }
     }
 
