@@ -19,6 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * repeatedly (while a checkpoint's temporary file exists, and between checkpoints), each time resumed from its run
  * folder, and the finished run's {@code metrics.jsonl} is byte for byte the uninterrupted run's. The stale temporary
  * files and the dead holder's lock do not stand in the way.
+ *
+ * <p>Every run here, the uninterrupted reference included, is a child JVM started by {@link #child} with one command
+ * line and one environment: the comparison is bit for bit, so the runs must compute under identical conditions (the
+ * test JVM carries other flags and an agent, and other CPUs pick other kernels; only the same process setup on the same
+ * machine gives the same bits).
  */
 class KillIT {
     /** A model large enough that a checkpoint write (about 2.5 MB with Adam's moments) takes a few milliseconds. */
@@ -34,9 +39,7 @@ class KillIT {
 
     @Test
     void killedAndResumedRunEqualsTheUninterruptedOne(@TempDir Path dir) throws Exception {
-        List<String> reference = new ArrayList<>(OVERRIDES);
-        reference.add("output=" + dir.resolve("reference"));
-        Path expected = Run.train(Quickstart.config(reference)).dir().resolve("metrics.jsonl");
+        Path expected = reference(dir, OVERRIDES);
 
         List<String> killed = new ArrayList<>(OVERRIDES);
         killed.add("output=" + dir.resolve("killed"));
@@ -77,8 +80,7 @@ class KillIT {
         }
         assertThat(midWrite).as("kills that left a partial checkpoint behind").isPositive();
 
-        Run.Result done = Run.train(cfg, RunOptions.defaults().withResume(run));
-        assertThat(done.fit().stepsDone()).isEqualTo(240);
+        finish(run);
         assertThat(Files.readAllBytes(run.resolve("metrics.jsonl"))).isEqualTo(Files.readAllBytes(expected));
         try (Stream<Path> left = Files.list(ckpts)) {
             assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
@@ -92,9 +94,8 @@ class KillIT {
     @Test
     void sigtermCheckpointsTheStepInProgress(@TempDir Path dir) throws Exception {
         List<String> reference = new ArrayList<>(OVERRIDES);
-        reference.add("output=" + dir.resolve("reference"));
         reference.add("train.checkpoint_every=0");
-        Path expected = Run.train(Quickstart.config(reference)).dir().resolve("metrics.jsonl");
+        Path expected = reference(dir, reference);
 
         List<String> stopped = new ArrayList<>(OVERRIDES);
         stopped.add("output=" + dir.resolve("stopped"));
@@ -121,9 +122,32 @@ class KillIT {
                 .isEqualTo(step);
         assertThat(run.resolve("summary.json")).doesNotExist();
 
-        Run.Result done = Run.train(cfg, RunOptions.defaults().withResume(run));
-        assertThat(done.fit().stepsDone()).isEqualTo(240);
+        finish(run);
         assertThat(Files.readAllBytes(run.resolve("metrics.jsonl"))).isEqualTo(Files.readAllBytes(expected));
+    }
+
+    /** The uninterrupted run with these overrides, trained by a child JVM; returns its metrics file. */
+    private static Path reference(Path dir, List<String> overrides) throws Exception {
+        List<String> reference = new ArrayList<>(overrides);
+        reference.add("output=" + dir.resolve("reference"));
+        RunConfig cfg = Quickstart.config(reference);
+        Path yaml = dir.resolve("reference.yaml");
+        Files.writeString(yaml, ConfigLoader.toYaml(cfg));
+        Process p = child(List.of("--config", yaml.toString()));
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("the reference run's exit code").isZero();
+        return dir.resolve("reference").resolve(cfg.name()).resolve("metrics.jsonl");
+    }
+
+    /** Resumes {@code run} in a child JVM to its last step. */
+    private static void finish(Path run) throws Exception {
+        Process p = child(List.of("--resume", run.toString()));
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("the resumed run's exit code").isZero();
+        assertThat(CheckpointFile.readState(run.resolve("checkpoints/latest.ckpt"))
+                        .stepsDone())
+                .isEqualTo(240);
+        assertThat(run.resolve("summary.json")).exists();
     }
 
     private static long sizeOf(Path f) {
