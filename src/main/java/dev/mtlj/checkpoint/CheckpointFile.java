@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
@@ -196,45 +195,30 @@ public final class CheckpointFile {
         }
     }
 
-    /** Files verified in this process, by path, with the size and modification time they had then. */
-    private static final Map<Path, String> VERIFIED = new ConcurrentHashMap<>();
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckpointFile.class);
+    private static volatile boolean allowUnsealed;
 
     /**
-     * Verifies {@code path}'s digest unless this process already did for the file as it is now (a resume reads one
-     * file three times). A file written before checkpoints carried a digest loads with a warning.
+     * Whether this process loads checkpoints that carry no checksum (written before checksums existed, or with the seal
+     * removed); off unless the user asks by name ({@code --allow-unsealed}). A loaded unsealed file is logged.
      */
-    static void verify(Path path) {
-        String stamp;
-        try {
-            stamp = Files.size(path) + "@" + Files.getLastModifiedTime(path).toMillis();
-        } catch (IOException e) {
-            throw new UserInputException("checkpoint '" + path + "' cannot be read: " + e.getMessage(), e);
-        }
-        Path key = path.toAbsolutePath().normalize();
-        if (stamp.equals(VERIFIED.get(key))) {
-            return;
-        }
-        if (Checksum.verify(path) == Checksum.Status.UNVERIFIED) {
-            LOG.warn(
-                    "checkpoint '{}' carries no checksum (written by an mtlj from before checksums); it cannot be"
-                            + " verified and is loaded as it is",
-                    path);
-        }
-        VERIFIED.put(key, stamp);
+    public static void allowUnsealed(boolean allow) {
+        allowUnsealed = allow;
     }
 
+    /**
+     * Opens {@code path}'s archive from its verified bytes: the digest is checked on every load, on the very bytes libtorch
+     * then parses (they live in the caller's PointerScope).
+     */
     private static InputArchive open(Path path, Device device) {
         if (!Files.isRegularFile(path)) {
             throw new UserInputException("checkpoint '" + path + "' does not exist or is not a file");
         }
-        verify(path);
+        BytePointer bytes = Checksum.readVerified(path, allowUnsealed);
         InputArchive in = new InputArchive();
         if (device == null) {
-            in.load_from(path.toString());
+            in.load_from(bytes, bytes.capacity());
         } else {
-            in.load_from(path.toString(), new DeviceOptional(device));
+            in.load_from(bytes, bytes.capacity(), new DeviceOptional(device));
         }
         return in;
     }

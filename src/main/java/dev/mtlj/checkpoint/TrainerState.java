@@ -23,6 +23,8 @@ import java.util.Map;
  * @param signature      the model's input shape and tasks (null in checkpoints written before it existed)
  * @param skippedSteps   steps skipped for non-finite losses or gradients (0 in checkpoints written before it existed)
  * @param lastWeights    the balancer's last weights, canonical scale (null in checkpoints written before it existed)
+ * @param runId          the identity of the run folder that wrote it ({@code run.json}); null for a checkpoint written
+ *                       outside a run folder or before identities existed
  */
 public record TrainerState(
         @JsonProperty("steps_done") long stepsDone,
@@ -39,7 +41,8 @@ public record TrainerState(
         @JsonProperty("sampler_state") Map<String, double[]> samplerState,
         @JsonProperty("signature") ModelSignature signature,
         @JsonProperty("skipped_steps") long skippedSteps,
-        @JsonProperty("last_weights") double[] lastWeights) {
+        @JsonProperty("last_weights") double[] lastWeights,
+        @JsonProperty("run_id") String runId) {
     /** A joint-training state. */
     public TrainerState(
             long stepsDone,
@@ -67,6 +70,7 @@ public record TrainerState(
                 null,
                 null,
                 0,
+                null,
                 null);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mtlj eval --checkpoint PATH [--split test]}. */
@@ -39,8 +40,12 @@ final class EvalCommand implements Callable<Integer> {
             description = "Warnings only.")
     boolean quiet;
 
+    @Mixin
+    UnsealedOption unsealed = new UnsealedOption();
+
     @Override
     public Integer call() {
+        unsealed.apply();
         Main.quiet(quiet);
         Path used = CheckpointFile.resolve(checkpoint);
         Report r = Run.evaluate(checkpoint, split);

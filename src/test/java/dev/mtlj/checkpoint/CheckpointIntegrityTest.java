@@ -127,9 +127,13 @@ class CheckpointIntegrityTest {
                 .hasMessage("checkpoint '" + f + "' is corrupt (checksum mismatch); use an earlier checkpoint");
     }
 
-    /** A checkpoint from before checksums (the record stripped) still loads, identically, with a warning. */
+    /**
+     * A file without a seal — from before checksums, or with the comment stripped to dodge the check (the probe's
+     * defect 3: an altered file then loaded with a warning) — is refused by default, naming the option; with
+     * {@code --allow-unsealed} the same file loads, identically.
+     */
     @Test
-    void aCheckpointWithoutChecksumStillLoads(@TempDir Path dir) throws IOException {
+    void anUnsealedCheckpointIsRefusedUnlessAllowedByName(@TempDir Path dir) throws IOException {
         Path f = saved(dir);
         float[] expected = load(f);
         byte[] bytes = Files.readAllBytes(f);
@@ -140,7 +144,35 @@ class CheckpointIntegrityTest {
         Path legacy = dir.resolve("legacy.ckpt");
         Files.write(legacy, old);
         assertThat(Checksum.verify(legacy)).isEqualTo(Checksum.Status.UNVERIFIED);
-        assertThat(load(legacy)).containsExactly(expected);
+        assertThatThrownBy(() -> load(legacy))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("checkpoint '" + legacy + "' carries no checksum")
+                .hasMessageContaining("--allow-unsealed");
+        CheckpointFile.allowUnsealed(true);
+        try {
+            assertThat(load(legacy)).containsExactly(expected);
+        } finally {
+            CheckpointFile.allowUnsealed(false);
+        }
         assertThat(Checksum.verify(f)).isEqualTo(Checksum.Status.VERIFIED);
+    }
+
+    /**
+     * Every load verifies, on the very bytes it parses: a file damaged in place after it loaded once, with its size and
+     * modification time put back (the probe's defect 2: a per-path cache then skipped the check), is refused.
+     */
+    @Test
+    void aFileDamagedInPlaceIsRefusedOnTheNextLoad(@TempDir Path dir) throws IOException {
+        Path f = saved(dir);
+        load(f);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(f);
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length / 3] ^= 0x01;
+        Files.write(f, bytes);
+        Files.setLastModifiedTime(f, mtime);
+        assertThat(Files.size(f)).isEqualTo(bytes.length);
+        assertThatThrownBy(() -> load(f))
+                .isInstanceOf(UserInputException.class)
+                .hasMessage("checkpoint '" + f + "' is corrupt (checksum mismatch); use an earlier checkpoint");
     }
 }
