@@ -1,7 +1,6 @@
 package dev.mtlj.cli;
 
 import dev.mtlj.UserInputException;
-import dev.mtlj.checkpoint.CheckpointFile;
 import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.dist.LocalLauncher;
@@ -9,12 +8,12 @@ import dev.mtlj.dist.WorldInfo;
 import dev.mtlj.run.Run;
 import dev.mtlj.run.RunOptions;
 import dev.mtlj.run.SummaryTable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,20 +55,18 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    UnsealedOption unsealed = new UnsealedOption();
+
     @Override
     public Integer call() {
+        unsealed.apply();
         Main.quiet(quiet);
         RunConfig cfg;
         if (config != null) {
             cfg = ConfigLoader.load(config, overrides);
         } else if (resume != null) {
-            Path ckpt = Files.isDirectory(resume) ? resume.resolve("checkpoints/latest.ckpt") : resume;
-            String meta = CheckpointFile.readState(ckpt).metadata();
-            if (meta == null) {
-                throw new UserInputException("checkpoint '" + ckpt + "' carries no config; pass --config");
-            }
-            RunConfig stored = ConfigLoader.fromJson(meta, "checkpoint " + ckpt);
-            cfg = ConfigLoader.parse(ConfigLoader.toYaml(stored), "checkpoint " + ckpt, overrides);
+            cfg = Run.resumedConfig(resume, overrides);
         } else {
             throw new UserInputException("train needs --config FILE (or --resume RUN)");
         }

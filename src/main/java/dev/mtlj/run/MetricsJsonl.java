@@ -7,9 +7,9 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.train.Report;
 import dev.mtlj.train.TaskReport;
 import dev.mtlj.train.TrainingListener;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class MetricsJsonl implements TrainingListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsJsonl.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BufferedWriter out;
+    private final Path file;
+    private final FileChannel out;
     private final String balancer;
     private final double kappa;
 
@@ -40,8 +41,8 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
      * @param kappa the balancer's factor from native to the canonical scale in which weights are written
      */
     public MetricsJsonl(Path file, String balancer, double kappa) throws IOException {
-        this.out = Files.newBufferedWriter(
-                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.file = file;
+        this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         this.balancer = balancer;
         this.kappa = kappa;
     }
@@ -126,12 +127,37 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
                 k++;
             }
         }
+        append((o.toString() + "\n").getBytes(StandardCharsets.UTF_8), r.step() + 1);
+    }
+
+    /**
+     * Appends one whole record or nothing: a write that fails part-way (a full disk) is cut back to the previous
+     * record's end, and the run stops with one line naming the file and the cause.
+     */
+    private void append(byte[] record, long step) {
+        long end = -1;
         try {
-            out.write(JSON.writeValueAsString(o));
-            out.newLine();
-            out.flush();
+            end = out.size();
+            ByteBuffer buf = ByteBuffer.wrap(record);
+            while (buf.hasRemaining()) {
+                out.write(buf, end + buf.position());
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            String undone = "";
+            if (end >= 0) {
+                try {
+                    out.truncate(end);
+                } catch (IOException again) {
+                    undone =
+                            "; the partial record could not be removed (" + again.getMessage() + "), a resume drops it";
+                }
+            }
+            throw new RunWriteException(
+                    "could not append step " + step + "'s record to " + file + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + undone
+                            + "; the run stopped; the records before it and the last checkpoint are intact (free space, then"
+                            + " resume the run)",
+                    e);
         }
     }
 

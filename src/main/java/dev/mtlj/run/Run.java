@@ -26,7 +26,6 @@ import dev.mtlj.train.Trainer;
 import dev.mtlj.train.TrainerBuilder;
 import dev.mtlj.train.TrainingListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,19 +73,73 @@ public final class Run {
         WorldInfo world = options.world();
         DeviceSpec device = deviceFor(config, world);
         DataSplits data = prepare(config);
+        validate(config, data);
         try (Collective collective = Collective.join(world, config.dist(), device.kind() == DeviceSpec.Kind.CUDA)) {
             if (collective.rank() != 0) {
                 Path dir = Path.of(collective.share("run_dir", null));
                 String ckpt = collective.share("checkpoint", null);
-                return train(config, options, data, ckpt.isEmpty() ? null : Path.of(ckpt), dir, t0, collective, device);
+                return train(
+                        config,
+                        options,
+                        data,
+                        new Place(dir, ckpt.isEmpty() ? null : Path.of(ckpt), null),
+                        t0,
+                        collective,
+                        device);
             }
             try (RunFolder folder = RunFolder.open(config, options.resume(), world)) {
                 collective.share("run_dir", folder.dir().toString());
                 collective.share(
                         "checkpoint",
                         folder.checkpoint() == null ? "" : folder.checkpoint().toString());
-                return train(config, options, data, folder.checkpoint(), folder.dir(), t0, collective, device);
+                try {
+                    return train(
+                            config,
+                            options,
+                            data,
+                            new Place(folder.dir(), folder.checkpoint(), folder.runId()),
+                            t0,
+                            collective,
+                            device);
+                } catch (UserInputException e) {
+                    folder.discardIfUnused();
+                    throw e;
+                }
             }
+        }
+    }
+
+    /**
+     * The config a resumed run continues with, {@code overrides} applied: the one stored in the checkpoint, or for a run
+     * folder stopped before its first checkpoint, the folder's {@code config.yaml}.
+     */
+    public static RunConfig resumedConfig(Path resume, List<String> overrides) {
+        Path ckpt = RunFolder.checkpointIn(resume);
+        if (ckpt == null) {
+            return ConfigLoader.load(resume.resolve("config.yaml"), overrides);
+        }
+        String meta = CheckpointFile.readState(ckpt).metadata();
+        if (meta == null) {
+            throw new UserInputException("checkpoint '" + ckpt + "' carries no config; pass --config");
+        }
+        RunConfig stored = ConfigLoader.fromJson(meta, "checkpoint " + ckpt);
+        return ConfigLoader.parse(ConfigLoader.toYaml(stored), "checkpoint " + ckpt, overrides);
+    }
+
+    /** Where a rank trains: the run folder, the checkpoint it resumes (or null) and the run's identity (rank 0). */
+    private record Place(Path dir, Path checkpoint, String runId) {}
+
+    /**
+     * Refuses, before a run folder exists, what would stop the run at its first step: the balancer and its parameters,
+     * the sampler, a batch larger than the training split.
+     */
+    private static void validate(RunConfig config, DataSplits data) {
+        balancer(config, data).close();
+        if (config.sampler() != null) {
+            sampler(config, data);
+        } else if (config.train().batchSize() > data.train().size()) {
+            throw new UserInputException("train.batch_size " + config.train().batchSize() + " exceeds the "
+                    + data.train().size() + " training examples; lower train.batch_size");
         }
     }
 
@@ -107,20 +160,19 @@ public final class Run {
             RunConfig config,
             RunOptions options,
             DataSplits data,
-            Path checkpoint,
-            Path dir,
+            Place place,
             long t0,
             Collective collective,
             DeviceSpec device) {
-        try (MlflowTracking mlflow = collective.rank() == 0 ? MlflowTracking.open(config, dir) : null) {
+        try (MlflowTracking mlflow = collective.rank() == 0 ? MlflowTracking.open(config, place.dir()) : null) {
             Result r = null;
             try {
-                r = train(config, options, data, checkpoint, dir, t0, collective, device, mlflow);
+                r = train(config, options, data, place, t0, collective, device, mlflow);
                 return r;
             } finally {
                 if (mlflow != null) {
                     mlflow.finish(
-                            dir,
+                            place.dir(),
                             r == null
                                     ? RunStatus.FAILED
                                     : r.fit().interrupted() ? RunStatus.KILLED : RunStatus.FINISHED,
@@ -135,22 +187,16 @@ public final class Run {
             RunConfig config,
             RunOptions options,
             DataSplits data,
-            Path checkpoint,
-            Path dir,
+            Place place,
             long t0,
             Collective collective,
             DeviceSpec device,
             MlflowTracking mlflow) {
         boolean lead = collective.rank() == 0;
         DType dtype = config.dtypeSpec();
+        Path dir = place.dir();
+        Path checkpoint = place.checkpoint();
         Path ckptDir = dir.resolve("checkpoints");
-        if (lead) {
-            try {
-                AtomicFiles.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(config));
-            } catch (IOException e) {
-                throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
-            }
-        }
         Engine.seed(config.seed());
         FitResult fit;
         Report test;
@@ -176,6 +222,7 @@ public final class Run {
                     .seed(config.seed())
                     .checkpointDir(lead ? ckptDir : null)
                     .metadata(ConfigLoader.toJson(config))
+                    .runId(place.runId())
                     .distributed(collective, config.dist());
             if (config.sampler() != null) {
                 builder.sampled(sampler(config, data), config.tasksPerStep(), taskBatchSizes(config, data));
@@ -186,8 +233,13 @@ public final class Run {
                     trainer.resume(checkpoint);
                     LOG.info("resumed from {} at step {}", checkpoint, trainer.stepsDone());
                 }
-                if (lead) {
-                    MetricsJsonl.truncate(metrics, trainer.stepsDone());
+                if (lead) { // only once the checkpoint loaded: a refused resume leaves the folder as it was
+                    try {
+                        AtomicFiles.writeString(dir.resolve("config.yaml"), ConfigLoader.toYaml(config));
+                        MetricsJsonl.truncate(metrics, trainer.stepsDone());
+                    } catch (IOException e) {
+                        throw new RunWriteException("cannot write in run folder " + dir + ": " + e.getMessage(), e);
+                    }
                 }
                 try (MetricsJsonl jsonl = lead
                                 ? new MetricsJsonl(
@@ -248,7 +300,7 @@ public final class Run {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RunWriteException("cannot write in run folder " + place.dir() + ": " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunSummary.write(dir, config, test, fit, seconds, drawn, target);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlj.UserInputException;
 import dev.mtlj.checkpoint.AtomicFiles;
+import dev.mtlj.checkpoint.CheckpointFile;
+import dev.mtlj.checkpoint.TrainerState;
+import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.dist.WorldInfo;
 import java.io.IOException;
@@ -21,18 +24,36 @@ import org.slf4j.LoggerFactory;
  * first free {@code <name>-2}, …), the folder of a checkpoint being resumed, or — when torchrun restarts a failed group
  * ({@code TORCHELASTIC_RESTART_COUNT > 0}) — the unfinished folder its first attempt created, recorded in
  * {@code launch.json} with torchrun's run id, resumed from its last checkpoint (or restarted there when it has none).
+ *
+ * <p>Each folder has an identity, a random id in {@code run.json} that every checkpoint of the run carries. A resume
+ * checks it before touching the folder: a checkpoint from another run (copied in, or named together with another run's
+ * folder) is refused, and so is a config that changes what the run is ({@link #IDENTITY_KEYS}). A run folder that was
+ * stopped before its first checkpoint is resumed from its start, in the same folder.
  */
 final class RunFolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunFolder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Config keys a resume may not change: they say which run this is. */
+    static final List<String> IDENTITY_KEYS = List.of("name", "seed", "data", "tasks", "model");
+
+    private static final String IDENTITY_FILE = "run.json";
     private final Path dir;
     private final Path checkpoint;
     private final RunLock lock;
+    private final String runId;
+    private final boolean fresh;
 
-    private RunFolder(Path dir, Path checkpoint, RunLock lock) {
+    private RunFolder(Path dir, Path checkpoint, RunLock lock, String runId, boolean fresh) {
         this.dir = dir;
         this.checkpoint = checkpoint;
         this.lock = lock;
+        this.runId = runId;
+        this.fresh = fresh;
+    }
+
+    /** The run's identity, carried by each of its checkpoints. */
+    String runId() {
+        return runId;
     }
 
     /** The run folder (absolute). */
@@ -48,8 +69,16 @@ final class RunFolder implements AutoCloseable {
     static RunFolder open(RunConfig config, Path resume, WorldInfo world) {
         Path checkpoint = resume == null ? null : checkpointIn(resume);
         Path dir;
+        boolean fresh = false;
         if (checkpoint != null) {
             dir = checkpoint.toAbsolutePath().getParent().getParent();
+            checkIdentity(dir, checkpoint, config);
+        } else if (resume != null) {
+            dir = resume.toAbsolutePath();
+            LOG.warn(
+                    "{} has no checkpoint yet (it was stopped before its first one); training it from step 0 in the"
+                            + " same folder",
+                    dir);
         } else if (world.restartCount() > 0 && world.runId() != null) {
             dir = previousAttempt(config, world.runId()).orElse(null);
             if (dir == null) {
@@ -59,6 +88,7 @@ final class RunFolder implements AutoCloseable {
                         world.runId(),
                         config.output());
                 dir = freshDir(config);
+                fresh = true;
             } else {
                 Path latest = dir.resolve("checkpoints").resolve("latest.ckpt");
                 checkpoint = Files.isRegularFile(latest) ? latest : null;
@@ -70,6 +100,7 @@ final class RunFolder implements AutoCloseable {
             }
         } else {
             dir = freshDir(config);
+            fresh = true;
         }
         Path ckptDir = dir.resolve("checkpoints");
         try {
@@ -78,7 +109,9 @@ final class RunFolder implements AutoCloseable {
             throw new UserInputException("cannot write run directory " + dir + ": " + e.getMessage());
         }
         RunLock lock = RunLock.acquire(dir);
+        String id;
         try {
+            id = identity(dir);
             for (Path d : List.of(dir, ckptDir)) {
                 for (Path f : AtomicFiles.removeStale(d)) {
                     LOG.warn("removed {}, a partial write left by a process that was killed", f);
@@ -98,15 +131,113 @@ final class RunFolder implements AutoCloseable {
                     ? new UserInputException("cannot write run directory " + dir + ": " + e.getMessage())
                     : (RuntimeException) e;
         }
-        return new RunFolder(dir, checkpoint, lock);
+        return new RunFolder(dir, checkpoint, lock, id, fresh);
     }
 
+    /**
+     * The checkpoint to resume {@code p} from: the file itself or the folder's {@code latest.ckpt}; null for a run folder
+     * stopped before its first checkpoint (it restarts from step 0). Anything else is refused, saying why.
+     */
     static Path checkpointIn(Path p) {
-        Path c = Files.isDirectory(p) ? p.resolve("checkpoints").resolve("latest.ckpt") : p;
-        if (!Files.isRegularFile(c)) {
-            throw new UserInputException("no checkpoint at '" + c + "' (give a run directory or a .ckpt file)");
+        if (Files.isDirectory(p)) {
+            Path c = p.resolve("checkpoints").resolve("latest.ckpt");
+            if (Files.isRegularFile(c)) {
+                return c;
+            }
+            if (!Files.isRegularFile(p.resolve("config.yaml"))) {
+                throw new UserInputException(
+                        "'" + p + "' is not an mtlj run folder (it has no config.yaml and no checkpoints/latest.ckpt)");
+            }
+            if (Files.exists(p.resolve("summary.json"))) {
+                throw new UserInputException("run folder '" + p + "' finished but holds no checkpoints/latest.ckpt"
+                        + " (removed?); nothing to resume from");
+            }
+            return null;
         }
-        return c;
+        if (!Files.isRegularFile(p)) {
+            throw new UserInputException("no checkpoint at '" + p + "' (give a run directory or a .ckpt file)");
+        }
+        return p;
+    }
+
+    /**
+     * Refuses, before anything in {@code dir} changes, a checkpoint that another run wrote or a config that makes this
+     * another run. A folder without {@code run.json} (written before identities) is matched by its config.yaml.
+     */
+    private static void checkIdentity(Path dir, Path checkpoint, RunConfig config) {
+        TrainerState state = CheckpointFile.readState(checkpoint);
+        String folderId = readIdentity(dir);
+        if (folderId != null || state.runId() != null) {
+            if (!java.util.Objects.equals(folderId, state.runId())) {
+                throw new UserInputException("checkpoint '" + checkpoint + "' belongs to another run (run id "
+                        + state.runId() + ", the folder " + dir + " is run " + folderId + "); nothing was changed;"
+                        + " resume a checkpoint from its own run folder");
+            }
+        }
+        if (state.metadata() == null) {
+            return;
+        }
+        JsonNode stored = tree(state.metadata(), checkpoint);
+        JsonNode wanted = tree(ConfigLoader.toJson(config), checkpoint);
+        for (String key : IDENTITY_KEYS) {
+            if (!stored.path(key).equals(wanted.path(key))) {
+                throw new UserInputException("the config's '" + key + "' differs from that of the run in " + dir
+                        + " (resuming cannot change " + String.join(", ", IDENTITY_KEYS) + "); nothing was"
+                        + " changed; start a new run for a different " + key);
+            }
+        }
+        if (folderId == null && Files.isRegularFile(dir.resolve("config.yaml"))) {
+            RunConfig folder;
+            try {
+                folder = ConfigLoader.load(dir.resolve("config.yaml"), List.of());
+            } catch (UserInputException e) {
+                return; // an unreadable old config.yaml is rewritten from the checkpoint's
+            }
+            JsonNode own = tree(ConfigLoader.toJson(folder), checkpoint);
+            for (String key : IDENTITY_KEYS) {
+                if (!stored.path(key).equals(own.path(key))) {
+                    throw new UserInputException("checkpoint '" + checkpoint + "' belongs to another run: its '" + key
+                            + "' differs from " + dir.resolve("config.yaml") + "; nothing was changed");
+                }
+            }
+        }
+    }
+
+    private static JsonNode tree(String json, Path source) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UserInputException("checkpoint '" + source + "' carries an unreadable run config", e);
+        }
+    }
+
+    /** The folder's identity, created with the folder (and for a folder from before identities, when resumed). */
+    private static String identity(Path dir) throws IOException {
+        String id = readIdentity(dir);
+        if (id == null) {
+            id = java.util.UUID.randomUUID().toString();
+            AtomicFiles.writeString(
+                    dir.resolve(IDENTITY_FILE),
+                    JSON.createObjectNode().put("run_id", id).toString() + "\n");
+        }
+        return id;
+    }
+
+    private static String readIdentity(Path dir) {
+        Path f = dir.resolve(IDENTITY_FILE);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            String id = JSON.readTree(f.toFile()).path("run_id").asText("");
+            if (id.isEmpty()) {
+                throw new UserInputException(f + " holds no run_id; the run folder is damaged");
+            }
+            return id;
+        } catch (IOException e) {
+            throw new UserInputException(
+                    f + " is not readable JSON (" + e.getMessage() + "); the run folder is damaged");
+        }
     }
 
     /** The newest unfinished folder of {@code <output>/<name>[-k]} whose launch.json carries torchrun's run id. */
@@ -160,6 +291,34 @@ final class RunFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new UserInputException(
                     "cannot create a run folder under '" + base.getParent() + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Removes the folder when this process created it and the run failed before its first checkpoint or record: a
+     * refused run leaves nothing behind. A folder that holds a checkpoint or a metrics record is kept.
+     */
+    void discardIfUnused() {
+        if (!fresh
+                || Files.exists(dir.resolve("checkpoints").resolve("latest.ckpt"))
+                || sizeOf(dir.resolve("metrics.jsonl")) > 0) {
+            return;
+        }
+        lock.close();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove the unused run folder {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.exists(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -66,6 +66,9 @@ final class RunLock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!channel.isOpen()) {
+            return; // released already
+        }
         try {
             lock.release();
             channel.close();

@@ -7,7 +7,6 @@ import dev.mtlj.config.RunConfig;
 import dev.mtlj.train.FitResult;
 import dev.mtlj.train.Report;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,7 +66,10 @@ final class RunSummary {
                     dir.resolve("summary.md"),
                     "# " + config.name() + "\n\n```\n" + SummaryTable.render(test) + samplingTable + "```\n");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RunWriteException(
+                    "could not write the summary in " + dir + ": " + e.getMessage()
+                            + "; training finished and its last checkpoint and metrics.jsonl are complete",
+                    e);
         }
     }
 }

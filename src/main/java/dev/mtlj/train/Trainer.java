@@ -49,6 +49,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainingStep step;
     private final Path checkpointDir;
     private final String metadata;
+    private final String runId;
     private final EarlyStopping earlyStopping;
     private final double[] lastWeights;
     private List<TrainingListener> listeners = List.of();
@@ -71,6 +72,7 @@ public final class Trainer implements AutoCloseable {
         this.device = Engine.device(model.device());
         this.checkpointDir = b.checkpointDir;
         this.metadata = b.metadata;
+        this.runId = b.runId;
         this.collective = b.collective;
         this.dist = b.dist;
         spec.freeze().forEach(part -> model.setFrozen(part, true));
@@ -295,7 +297,8 @@ public final class Trainer implements AutoCloseable {
                 p.samplerState(),
                 model.signature(),
                 skippedSteps,
-                lastWeights.clone());
+                lastWeights.clone(),
+                runId);
         CheckpointFile.save(path, model.network(), optimizer, state, strategy.tensors());
     }
 

@@ -15,6 +15,7 @@ public final class TrainerBuilder {
     long seed = 42;
     Path checkpointDir;
     String metadata;
+    String runId;
     TaskSampler sampler;
     int tasksPerStep;
     int[] batchSizes;
@@ -47,6 +48,12 @@ public final class TrainerBuilder {
     /** Opaque JSON stored in every checkpoint (a run stores its resolved config). */
     public TrainerBuilder metadata(String json) {
         this.metadata = json;
+        return this;
+    }
+
+    /** The identity of the run folder, stored in every checkpoint so that a resume can refuse another run's file. */
+    public TrainerBuilder runId(String id) {
+        this.runId = id;
         return this;
     }
 

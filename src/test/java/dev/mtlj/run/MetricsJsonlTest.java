@@ -42,4 +42,56 @@ class MetricsJsonlTest {
                         + " then resume)");
         assertThat(Files.readString(f)).isEqualTo("{\"step\":0}\n{\"ste\n{\"step\":2}\n");
     }
+
+    /**
+     * A full disk while appending a record (the probe's defect 4: exit 1, a 39-line trace and a torn last record): a
+     * tmpfs of two pages is filled record by record; the record that does not fit is cut back whole, and the failure is
+     * a {@link RunWriteException} (one line, exit 2) naming the file, the step and the cause. Needs root to mount;
+     * skipped otherwise.
+     */
+    @Test
+    void aFullDiskLeavesNoTornRecordAndStopsByName(@TempDir Path dir) throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("small"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", mount.toString())
+                .redirectErrorStream(true)
+                .start();
+        boolean mounted = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                mounted,
+                "cannot mount a tmpfs here (needs root): "
+                        + new String(p.getInputStream().readAllBytes()));
+        try {
+            Path f = mount.resolve("metrics.jsonl");
+            java.util.Map<String, dev.mtlj.train.TaskReport> tasks = new java.util.LinkedHashMap<>();
+            for (String t : java.util.List.of("alpha", "beta", "gamma")) {
+                tasks.put(t, new dev.mtlj.train.TaskReport(0.123456789, 1.0, java.util.Map.of("mae", 0.987654321)));
+            }
+            long step = 0;
+            try (MetricsJsonl m = new MetricsJsonl(f, "ew", 1.0)) {
+                while (step < 1000) { // 8 KiB hold about 30 of these records
+                    m.onReport(new dev.mtlj.train.Report(step, "train", 1e-3, tasks));
+                    step++;
+                }
+                org.assertj.core.api.Assertions.fail("8 KiB took 1000 records");
+            } catch (RunWriteException e) {
+                assertThat(e.getMessage())
+                        .startsWith("could not append step " + (step + 1) + "'s record to " + f + ": ")
+                        .contains("No space left on device")
+                        .doesNotContain("\n");
+            }
+            assertThat(step).isPositive();
+            String text = Files.readString(f);
+            assertThat(text).endsWith("\n");
+            assertThat(text.lines()).hasSize((int) step);
+            for (String line : text.lines().toList()) {
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(line)
+                                .path("tasks")
+                                .size())
+                        .isEqualTo(3);
+            }
+        } finally {
+            new ProcessBuilder("umount", mount.toString()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
