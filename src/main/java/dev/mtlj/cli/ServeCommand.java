@@ -6,9 +6,11 @@ import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.ModelRepository;
 import dev.mtlj.serve.ModelStore;
 import dev.mtlj.serve.PredictorOptions;
+import dev.mtlj.serve.ServerSecurity;
 import dev.mtlj.serve.grpc.GrpcServer;
 import dev.mtlj.serve.http.InferenceServer;
 import dev.mtlj.serve.http.ServerOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -137,18 +140,55 @@ final class ServeCommand implements Callable<Integer> {
     boolean modelControl;
 
     @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description = "Serve HTTPS and gRPC over TLS with this certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "PEM",
+            description = "The certificate's private key, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY).")
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-client-ca",
+            paramLabel = "PEM",
+            description = "Require client certificates that chain to these CA certificates (mutual TLS).")
+    Path tlsClientCa;
+
+    @Option(
+            names = "--auth-token-file",
+            paramLabel = "FILE",
+            description = "A bearer token (first line of FILE; or the MTLJ_AUTH_TOKEN environment variable) that the"
+                    + " repository routes, and with --auth-inference every route but health, require.")
+    Path tokenFile;
+
+    @Option(names = "--auth-inference", description = "Require the bearer token for inference and metadata too.")
+    boolean authInference;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "Warnings only.")
     boolean quiet;
 
+    @Mixin
+    UnsealedOption unsealed = new UnsealedOption();
+
     @Override
     public Integer call() throws InterruptedException {
+        unsealed.apply();
         Main.quiet(quiet);
         if (models.isEmpty() && repositoryDir == null) {
             throw new UserInputException("serve needs --model PATH or --model-repository DIR");
         }
         if (grpcPort < -1 || grpcPort > 65535) {
             throw new UserInputException("gRPC port must be 0..65535, or -1 for none; got " + grpcPort);
+        }
+        ServerSecurity security = security();
+        if (modelControl && security.token() == null && !loopback(host)) {
+            throw new UserInputException("--model-control on " + host + " needs a bearer token (--auth-token-file FILE"
+                    + " or MTLJ_AUTH_TOKEN): anyone who reaches the port could otherwise unload the models");
         }
         Engine.configureThreads(threads);
         ServerOptions serverOptions = new ServerOptions(
@@ -173,6 +213,7 @@ final class ServeCommand implements Callable<Integer> {
                         predictorOptions,
                         batching,
                         mm.group(3) != null);
+                repository.pin(name);
             }
             if (repository.store() != null) {
                 for (String name : repository.store().models()) {
@@ -183,7 +224,7 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }
             }
-            server = new InferenceServer(repository, serverOptions, predictorOptions).loadBatching(batching);
+            server = new InferenceServer(repository, serverOptions, predictorOptions, security).loadBatching(batching);
             if (grpcPort >= 0) {
                 grpc = new GrpcServer(
                         repository,
@@ -194,7 +235,8 @@ final class ServeCommand implements Callable<Integer> {
                         drainSeconds,
                         modelControl,
                         predictorOptions,
-                        batching);
+                        batching,
+                        security);
             }
         } catch (RuntimeException e) {
             repository.close();
@@ -212,11 +254,45 @@ final class ServeCommand implements Callable<Integer> {
                             stopped.countDown();
                         },
                         "serve-shutdown"));
-        System.out.println("mtlj serve: http://" + host + ":" + server.port() + "/v2"
+        System.out.println("mtlj serve: " + (security.tls() == null ? "http" : "https") + "://" + host + ":"
+                + server.port() + "/v2"
                 + (grpcServer != null ? ", grpc " + host + ":" + grpcServer.port() : "") + " ("
                 + repository.all().size() + " model version(s)); Ctrl-C stops");
         stopped.await();
         return 0;
+    }
+
+    /** The token and TLS settings the options give; a bad combination or file is exit 2. */
+    private ServerSecurity security() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UserInputException("--tls-cert and --tls-key go together");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new UserInputException("--tls-client-ca needs --tls-cert and --tls-key");
+        }
+        String token = null;
+        if (tokenFile != null) {
+            try {
+                token = Files.readAllLines(tokenFile).stream()
+                        .findFirst()
+                        .orElse("")
+                        .strip();
+            } catch (java.io.IOException e) {
+                throw new UserInputException("--auth-token-file '" + tokenFile + "' cannot be read: " + e.getMessage());
+            }
+        } else if (System.getenv("MTLJ_AUTH_TOKEN") != null) {
+            token = System.getenv("MTLJ_AUTH_TOKEN").strip();
+        }
+        return new ServerSecurity(
+                token, authInference, tlsCert == null ? null : new ServerSecurity.Tls(tlsCert, tlsKey, tlsClientCa));
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String defaultName(Path path) {

@@ -51,6 +51,7 @@ public final class ModelRepository implements AutoCloseable {
     private final Map<String, String> defaults = new ConcurrentHashMap<>();
     private final Map<String, TreeMap<String, String>> unavailable = new ConcurrentHashMap<>();
     private final ServingMetrics metrics = new ServingMetrics(this::all);
+    private final java.util.Set<String> pinned = ConcurrentHashMap.newKeySet();
     private final ModelStore store;
 
     /** A repository of models loaded from explicit paths. */
@@ -69,6 +70,22 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
+     * Pins {@code name}: it was given on the command line, and model control may neither unload nor replace it (else it
+     * could not come back until a restart).
+     */
+    public void pin(String name) {
+        pinned.add(name);
+    }
+
+    /** Refuses model control over a pinned model ({@link AccessDeniedException}). */
+    public void checkControllable(String name) {
+        if (pinned.contains(name)) {
+            throw new AccessDeniedException("model '" + name + "' was given on the server's command line and is pinned;"
+                    + " model control may not load or unload it");
+        }
+    }
+
+    /**
      * Loads every version of {@code name} from the repository folder (replacing what is loaded under that name);
      * a version that fails stays UNAVAILABLE with its error, and the first error is thrown after the others loaded.
      */
@@ -79,8 +96,8 @@ public final class ModelRepository implements AutoCloseable {
         }
         List<String> versions = store.versions(name);
         if (versions.isEmpty()) {
-            throw new UserInputException("model '" + name + "' has no version folder in " + store.root()
-                    + "; lay it out as " + name + "/<version>/");
+            throw new UserInputException("model '" + name + "' has no version folder in the model repository; lay it"
+                    + " out as " + name + "/<version>/");
         }
         List<Served> loaded = new ArrayList<>();
         RuntimeException first = null;

@@ -112,6 +112,17 @@ class MainTest {
         userError(run("serve", "--model", dir.toString(), "--port", "70000"), "port must be 0..65535, got 70000");
         userError(run("serve", "--model", dir.toString(), "--device", "gpu"), "device 'gpu' is not valid");
         userError(run("serve", "--model", dir.toString()), "no checkpoint at");
+        userError(
+                run("serve", "--model", dir.toString(), "--model-control", "--host", "0.0.0.0"),
+                "--model-control on 0.0.0.0 needs a bearer token");
+        userError(
+                run("serve", "--model", dir.toString(), "--tls-cert", dir.toString()),
+                "--tls-cert and --tls-key go together");
+        Path shortToken = Files.writeString(dir.resolve("token"), "abc\n");
+        userError(
+                run("serve", "--model", dir.toString(), "--auth-token-file", shortToken.toString()),
+                "the auth token must be at least 16 printable characters");
+        userError(run("serve", "--model", dir.toString(), "--auth-inference"), "--auth-inference needs a token");
     }
 
     /** The sampled-training example runs and its summary reports target vs realised task frequencies. */

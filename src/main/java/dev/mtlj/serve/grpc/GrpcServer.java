@@ -4,10 +4,17 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.ModelRepository;
 import dev.mtlj.serve.PredictorOptions;
+import dev.mtlj.serve.ServerSecurity;
+import dev.mtlj.serve.TlsMaterial;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +54,35 @@ public final class GrpcServer implements AutoCloseable {
             boolean modelControl,
             PredictorOptions loadOptions,
             BatchingOptions loadBatching) {
+        this(
+                repository,
+                host,
+                port,
+                threads,
+                maxMessage,
+                drainSeconds,
+                modelControl,
+                loadOptions,
+                loadBatching,
+                ServerSecurity.none());
+    }
+
+    /**
+     * As above, with the server's bearer token (the repository RPCs always need it when set; every RPC but the health
+     * ones too with {@link ServerSecurity#tokenForInference()}) and TLS (with client certificates when a client CA is
+     * given).
+     */
+    public GrpcServer(
+            ModelRepository repository,
+            String host,
+            int port,
+            int threads,
+            int maxMessage,
+            int drainSeconds,
+            boolean modelControl,
+            PredictorOptions loadOptions,
+            BatchingOptions loadBatching,
+            ServerSecurity security) {
         this.drainSeconds = drainSeconds;
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(threads, r -> {
@@ -54,12 +90,17 @@ public final class GrpcServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .executor(executor)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        if (security.tls() != null) {
+            builder.sslContext(sslContext(TlsMaterial.read(security.tls())));
+        }
+        this.server = builder.executor(executor)
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(10, TimeUnit.SECONDS)
                 .maxConnectionIdle(2, TimeUnit.MINUTES)
-                .addService(new InferenceService(repository, () -> accepting, modelControl, loadOptions, loadBatching))
+                .addService(ServerInterceptors.intercept(
+                        new InferenceService(repository, () -> accepting, modelControl, loadOptions, loadBatching),
+                        new TokenCheck(security)))
                 .build();
         try {
             server.start();
@@ -68,6 +109,19 @@ public final class GrpcServer implements AutoCloseable {
             throw new UserInputException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         LOG.info("serving the Open Inference Protocol (v2) over gRPC on {}:{}", host, port());
+    }
+
+    private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(TlsMaterial tls) {
+        try {
+            var b = GrpcSslContexts.configure(
+                    SslContextBuilder.forServer(tls.key(), tls.chain().toArray(new X509Certificate[0])));
+            if (!tls.clientCa().isEmpty()) {
+                b.trustManager(tls.clientCa().toArray(new X509Certificate[0])).clientAuth(ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new UserInputException("the TLS key and certificate cannot serve gRPC: " + e.getMessage(), e);
+        }
     }
 
     /** The bound port (useful with port 0). */

@@ -3,6 +3,7 @@ package dev.mtlj.serve.grpc;
 import com.google.protobuf.ByteString;
 import dev.mtlj.UserInputException;
 import dev.mtlj.model.ModelSignature;
+import dev.mtlj.serve.AccessDeniedException;
 import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.InferRequest;
 import dev.mtlj.serve.Inference;
@@ -257,6 +258,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     public void repositoryModelLoad(RepositoryModelLoadRequest r, StreamObserver<RepositoryModelLoadResponse> out) {
         answer(out, () -> {
             requireModelControl();
+            repository.checkControllable(r.getModelName());
             for (String k : r.getParametersMap().keySet()) {
                 if (k.equals("path") || k.startsWith("file:") || k.equals("config")) {
                     throw new UserInputException("load takes no parameter '" + k + "': models are loaded by name from"
@@ -273,6 +275,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             RepositoryModelUnloadRequest r, StreamObserver<RepositoryModelUnloadResponse> out) {
         answer(out, () -> {
             requireModelControl();
+            repository.checkControllable(r.getModelName());
             repository.unload(r.getModelName(), null);
             return RepositoryModelUnloadResponse.getDefaultInstance();
         });
@@ -280,7 +283,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
 
     private void requireModelControl() {
         if (!modelControl) {
-            throw new Denied("model control is off; start the server with --model-control to load or unload models");
+            throw new AccessDeniedException(
+                    "model control is off; start the server with --model-control to load or unload models");
         }
     }
 
@@ -297,7 +301,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
         } catch (ModelRepository.NotFoundException e) {
             out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
             return 404;
-        } catch (Denied e) {
+        } catch (AccessDeniedException e) {
             out.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
             return 403;
         } catch (UserInputException e) {
@@ -318,15 +322,6 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                     .withDescription("internal error; see the server log")
                     .asRuntimeException());
             return 500;
-        }
-    }
-
-    /** Model control is off (PERMISSION_DENIED). */
-    private static final class Denied extends UserInputException {
-        private static final long serialVersionUID = 1L;
-
-        Denied(String message) {
-            super(message);
         }
     }
 }

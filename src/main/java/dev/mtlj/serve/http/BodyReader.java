@@ -16,7 +16,8 @@ import org.xnio.XnioExecutor;
  * Reads request bodies without holding a thread while the bytes trickle in: the body is collected by the connection's
  * I/O thread, and only a complete body is handed to a worker thread. So clients that send their headers and then drip
  * the body cost no worker, and cannot stall other requests. Each body must arrive within a deadline (else the
- * connection is closed), at most so many bodies may be in transit at once (more get a 503 at once), and a body over the
+ * connection is closed), at most so many bodies may be in transit at once and an eighth of those from one client
+ * address (more get a 503 at once, so one client dripping many bodies cannot lock the others out), and a body over the
  * size limit — declared or chunked — is a 413.
  */
 final class BodyReader {
@@ -35,6 +36,9 @@ final class BodyReader {
     }
 
     private final int maxInTransit;
+    private final int maxPerClient;
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, Integer> perClient =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final long deadlineMs;
     private final long maxBytes;
     private final Failure failure;
@@ -42,6 +46,7 @@ final class BodyReader {
 
     BodyReader(int maxInTransit, long deadlineMs, long maxBytes, Failure failure) {
         this.maxInTransit = maxInTransit;
+        this.maxPerClient = Math.max(1, maxInTransit / 8);
         this.deadlineMs = deadlineMs;
         this.maxBytes = maxBytes;
         this.failure = failure;
@@ -59,8 +64,19 @@ final class BodyReader {
                 failure.reply(x, new RequestTooBigException());
                 return;
             }
+            java.net.InetAddress client = x.getSourceAddress().getAddress();
+            if (perClient.merge(client, 1, Integer::sum) > maxPerClient) {
+                release(client);
+                x.setPersistent(false);
+                failure.reply(
+                        x,
+                        new dev.mtlj.serve.OverloadedException("this client already has " + maxPerClient
+                                + " requests sending their bodies; retry shortly"));
+                return;
+            }
             if (inTransit.incrementAndGet() > maxInTransit) {
                 inTransit.decrementAndGet();
+                release(client);
                 x.setPersistent(false);
                 failure.reply(
                         x,
@@ -74,6 +90,7 @@ final class BodyReader {
                             () -> {
                                 if (settled.compareAndSet(false, true)) {
                                     inTransit.decrementAndGet();
+                                    release(client);
                                     LOG.warn(
                                             "{} {} from {}: body not complete after {} ms; connection closed",
                                             x.getRequestMethod(),
@@ -99,6 +116,7 @@ final class BodyReader {
                                     if (settled.compareAndSet(false, true)) {
                                         deadline.remove();
                                         inTransit.decrementAndGet();
+                                        release(client);
                                         ex.getRequestReceiver().pause();
                                         failure.reply(ex, new RequestTooBigException());
                                     }
@@ -108,6 +126,7 @@ final class BodyReader {
                                 if (last && settled.compareAndSet(false, true)) {
                                     deadline.remove();
                                     inTransit.decrementAndGet();
+                                    release(client);
                                     byte[] all = body.toByteArray();
                                     ex.dispatch(() -> {
                                         try {
@@ -122,11 +141,17 @@ final class BodyReader {
                                 if (settled.compareAndSet(false, true)) {
                                     deadline.remove();
                                     inTransit.decrementAndGet();
+                                    release(client);
                                     ex.setPersistent(false); // the rest of the body was not read
                                     failure.reply(ex, unwrap(e));
                                 }
                             });
         };
+    }
+
+    /** One body of {@code client} settled. */
+    private void release(java.net.InetAddress client) {
+        perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private static Exception unwrap(IOException e) {

@@ -5,6 +5,8 @@ import dev.mtlj.serve.BatchingOptions;
 import dev.mtlj.serve.ModelRepository;
 import dev.mtlj.serve.OverloadedException;
 import dev.mtlj.serve.PredictorOptions;
+import dev.mtlj.serve.ServerSecurity;
+import dev.mtlj.serve.TlsMaterial;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -38,6 +40,7 @@ public final class InferenceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
     private static final int HEADER_MILLIS = 10_000;
     private static final int IDLE_MILLIS = 120_000;
+    private static final long LINGER_MILLIS = 1_000;
 
     private final ModelRepository repository;
     private final ServerOptions options;
@@ -46,11 +49,22 @@ public final class InferenceServer implements AutoCloseable {
     private final BodyReader bodies;
     private final GracefulShutdownHandler graceful;
     private final Undertow undertow;
+    private final String scheme;
     private volatile boolean accepting = true;
     private boolean closed;
 
     /** Starts listening at once; models loaded over HTTP get {@code loadOptions} (device) and the server's batching. */
     public InferenceServer(ModelRepository repository, ServerOptions options, PredictorOptions loadOptions) {
+        this(repository, options, loadOptions, ServerSecurity.none());
+    }
+
+    /**
+     * As above, with a bearer token and TLS: {@code /v2/repository/*} needs the token when one is set, every other route
+     * but health too with {@link ServerSecurity#tokenForInference()}; with {@link ServerSecurity#tls()} the listener
+     * speaks HTTPS only (and asks for a client certificate when a client CA is given).
+     */
+    public InferenceServer(
+            ModelRepository repository, ServerOptions options, PredictorOptions loadOptions, ServerSecurity security) {
         this.repository = repository;
         this.options = options;
         this.replies = new Replies(options.maxBodyBytes());
@@ -96,15 +110,38 @@ public final class InferenceServer implements AutoCloseable {
         };
         this.graceful = Handlers.gracefulShutdown(guarded);
         HttpHandler front = x -> {
+            // once draining, every response (503s and the answers of requests in flight) says Connection: close, so a
+            // keep-alive client sends nothing more on a connection about to go
+            x.addResponseCommitListener(ex -> {
+                if (!accepting) {
+                    ex.setPersistent(false);
+                }
+            });
             if (!accepting) { // before the graceful handler, whose own 503 has no body
                 replies.fail(x, new OverloadedException("the server is shutting down"));
                 return;
             }
+            try {
+                authenticate(security, x);
+            } catch (dev.mtlj.UserInputException e) {
+                x.setPersistent(false); // the body, if any, is not read
+                replies.fail(x, e);
+                return;
+            }
             graceful.handleRequest(x);
         };
-        this.undertow = Undertow.builder()
-                .addHttpListener(options.port(), options.host())
-                .setWorkerThreads(options.httpThreads())
+        Undertow.Builder builder = Undertow.builder();
+        if (security.tls() == null) {
+            builder.addHttpListener(options.port(), options.host());
+        } else {
+            TlsMaterial tls = TlsMaterial.read(security.tls());
+            builder.addHttpsListener(options.port(), options.host(), tls.sslContext());
+            if (!tls.clientCa().isEmpty()) {
+                builder.setSocketOption(Options.SSL_CLIENT_AUTH_MODE, org.xnio.SslClientAuthMode.REQUIRED);
+            }
+        }
+        this.scheme = security.tls() == null ? "http" : "https";
+        this.undertow = builder.setWorkerThreads(options.httpThreads())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L) // BodyReader enforces the limit, answering 413
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, HEADER_MILLIS)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, IDLE_MILLIS)
@@ -120,7 +157,21 @@ public final class InferenceServer implements AutoCloseable {
                             + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()),
                     e);
         }
-        LOG.info("serving the Open Inference Protocol (v2) on http://{}:{}", options.host(), port());
+        LOG.info("serving the Open Inference Protocol (v2) on {}://{}:{}", scheme, options.host(), port());
+    }
+
+    /** Health is open to all; the repository routes need the token; the rest when the token guards inference too. */
+    private static void authenticate(ServerSecurity security, HttpServerExchange x) {
+        String path = x.getRequestPath();
+        if (path.startsWith("/v2/health/")) {
+            return;
+        }
+        boolean control = path.startsWith("/v2/repository/");
+        if (control || security.tokenForInference()) {
+            security.authenticate(
+                    x.getRequestHeaders().getFirst(Headers.AUTHORIZATION),
+                    control ? "the model repository" : "this route");
+        }
     }
 
     /** A server whose HTTP loads use the default predictor options. */
@@ -186,6 +237,9 @@ public final class InferenceServer implements AutoCloseable {
             if (!graceful.awaitShutdown(options.drainSeconds() * 1000L)) {
                 LOG.warn("requests still running after {} s; stopping anyway", options.drainSeconds());
             }
+            // Keep-alive clients may have a request on the wire already: answer it (503, Connection: close) rather than
+            // cut the connection under it.
+            Thread.sleep(Math.min(LINGER_MILLIS, options.drainSeconds() * 1000L));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends replies and maps failures to statuses in one place: 400 bad request (a {@link UserInputException}, malformed
  * JSON, an unreadable body), 403 model control off, 404 unknown model or version, 413 body too large, 503 the server's
- * own overload or shutdown (with {@code Retry-After}), 500 anything else — "internal error" to the client, the trace to
+ * own overload or shutdown (with {@code Retry-After}), 401 a missing or wrong bearer token, 500 anything else — "internal error" to the client, the trace to
  * the log. Every error body is {@code {"error": "..."}}.
  */
 final class Replies {
@@ -52,9 +52,13 @@ final class Replies {
         if (e instanceof ModelRepository.NotFoundException) {
             status = 404;
             message = e.getMessage();
-        } else if (e instanceof Forbidden) {
+        } else if (e instanceof dev.mtlj.serve.AccessDeniedException) {
             status = 403;
             message = e.getMessage();
+        } else if (e instanceof dev.mtlj.serve.UnauthenticatedException) {
+            status = 401;
+            message = e.getMessage();
+            x.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
         } else if (e instanceof BodyReader.MalformedBody) {
             status = 400;
             message = e.getMessage();
@@ -89,14 +93,5 @@ final class Replies {
             json(x, status, V2Json.error(message));
         }
         return status;
-    }
-
-    /** Model control is off (HTTP 403). */
-    static final class Forbidden extends UserInputException {
-        private static final long serialVersionUID = 1L;
-
-        Forbidden(String message) {
-            super(message);
-        }
     }
 }

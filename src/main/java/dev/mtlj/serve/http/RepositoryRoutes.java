@@ -58,6 +58,7 @@ final class RepositoryRoutes {
     void load(HttpServerExchange x, byte[] body) throws java.io.IOException {
         requireModelControl();
         String name = Params.of(x, "name");
+        repository.checkControllable(name);
         JsonNode params = body.length == 0
                 ? Json.MAPPER.createObjectNode()
                 : Json.read(body).path("parameters");
@@ -74,6 +75,7 @@ final class RepositoryRoutes {
 
     void unload(HttpServerExchange x, byte[] body) throws java.io.IOException {
         requireModelControl();
+        repository.checkControllable(Params.of(x, "name"));
         JsonNode v = body.length == 0
                 ? Json.MAPPER.createObjectNode()
                 : Json.read(body).path("parameters").path("version");
@@ -83,8 +85,9 @@ final class RepositoryRoutes {
 
     private void requireModelControl() {
         if (!modelControl) {
-            throw new Replies.Forbidden("model control is off; start the server with model control (--model-control)"
-                    + " to load or unload models over HTTP");
+            throw new dev.mtlj.serve.AccessDeniedException(
+                    "model control is off; start the server with model control (--model-control)"
+                            + " to load or unload models over HTTP");
         }
     }
 }
