@@ -32,7 +32,19 @@ import picocli.CommandLine.Option;
             "DWA its last two epoch means and GradNorm its initial losses (first row)."
         })
 final class AggregateCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Most bytes read from stdin. */
+    static final int MAX_INPUT_BYTES = 64 << 20;
+
+    /** Most tasks: every method is tested to answer in bounded time up to here (balance/ManyTasksTest). */
+    static final int MAX_TASKS = 500;
+
+    /** Most Jacobian entries (tasks × parameters). */
+    static final long MAX_ENTRIES = 10_000_000L;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,9 +78,14 @@ final class AggregateCommand implements Callable<Integer> {
         if (!scale.equals("canonical") && !scale.equals("native")) {
             throw new UserInputException("--scale '" + scale + "' is not valid; allowed: canonical, native");
         }
+        byte[] bytes = System.in.readNBytes(MAX_INPUT_BYTES + 1);
+        if (bytes.length > MAX_INPUT_BYTES) {
+            throw new UserInputException("stdin holds more than " + (MAX_INPUT_BYTES >> 20) + " MiB; aggregate takes at"
+                    + " most " + MAX_TASKS + " tasks and " + MAX_ENTRIES + " Jacobian entries");
+        }
         JsonNode in;
         try {
-            in = JSON.readTree(new String(System.in.readAllBytes(), StandardCharsets.UTF_8));
+            in = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserInputException("stdin is not valid JSON: " + e.getOriginalMessage());
         }
@@ -85,6 +102,16 @@ final class AggregateCommand implements Callable<Integer> {
             throw new UserInputException("\"jacobian\" is required: a non-empty list of equal-length number lists");
         }
         int t = jac.length;
+        if (t > MAX_TASKS || (long) t * jac[0].length > MAX_ENTRIES) {
+            throw new UserInputException("the Jacobian is " + t + " × " + jac[0].length + "; aggregate takes at most "
+                    + MAX_TASKS + " tasks and " + MAX_ENTRIES + " entries");
+        }
+        for (int i = 0; i < t; i++) {
+            if (norm(jac[i]) > Math.sqrt(Double.MAX_VALUE)) {
+                throw new UserInputException("jacobian[" + i + "] has norm " + norm(jac[i]) + ": its Gramian entries"
+                        + " overflow float64 (above 1.3e154); rescale the Jacobian");
+            }
+        }
         double[] losses = vector(in.get("losses"), "losses", t);
         double[][] history = matrix(in.get("history"), "history", t);
         Standalone.Result r;
@@ -116,6 +143,22 @@ final class AggregateCommand implements Callable<Integer> {
             m.put(p.substring(0, eq), value);
         }
         return m;
+    }
+
+    /** The Euclidean norm, scaled so that it does not overflow where the norm itself is finite. */
+    private static double norm(double[] row) {
+        double max = 0;
+        for (double x : row) {
+            max = Math.max(max, Math.abs(x));
+        }
+        if (max == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (double x : row) {
+            sum += (x / max) * (x / max);
+        }
+        return max * Math.sqrt(sum);
     }
 
     private static void array(ArrayNode a, double[] xs) {

@@ -44,6 +44,9 @@ public final class ConfigLoader {
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
+    /** Longest config accepted, in characters (a run config is a few hundred). */
+    static final int MAX_CONFIG_CHARS = 1 << 20;
+
     private ConfigLoader() {}
 
     /** Loads {@code file} and applies the overrides in order. */
@@ -53,6 +56,10 @@ public final class ConfigLoader {
         }
         String text;
         try {
+            if (Files.size(file) > MAX_CONFIG_CHARS * 4L) {
+                throw new UserInputException("config file '" + file + "' is " + Files.size(file) + " bytes; a config"
+                        + " may hold at most " + MAX_CONFIG_CHARS + " characters");
+            }
             text = Files.readString(file);
         } catch (IOException e) {
             throw new UserInputException("config file '" + file + "' cannot be read: " + e.getMessage());
@@ -62,9 +69,13 @@ public final class ConfigLoader {
 
     /** Parses YAML text ({@code source} names it in messages) and applies the overrides. */
     public static RunConfig parse(String yaml, String source, List<String> overrides) {
+        if (yaml.length() > MAX_CONFIG_CHARS) {
+            throw new UserInputException("config '" + source + "' holds " + yaml.length() + " characters; a config may"
+                    + " hold at most " + MAX_CONFIG_CHARS);
+        }
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = YAML.readTree(YamlAliases.expand(yaml, source));
         } catch (JsonProcessingException e) {
             java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'")
                     .matcher(String.valueOf(e.getOriginalMessage()));

@@ -31,6 +31,12 @@ public record MmoeSyntheticSpec(
         if (train < 1 || val < 1 || test < 1) {
             throw new dev.mtlj.UserInputException("mmoe-synthetic: train, val and test sizes must be >= 1");
         }
+        dev.mtlj.data.HeapBudget.require(
+                "mmoe-synthetic",
+                "data.input_dim, data.train, data.val or data.test",
+                (long) train * inputDim,
+                ((double) train + val + test) * (inputDim + 2),
+                4);
     }
 
     @Override

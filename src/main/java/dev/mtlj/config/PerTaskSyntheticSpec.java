@@ -47,7 +47,17 @@ public record PerTaskSyntheticSpec(
         if (val < 1 || test < 1) {
             throw new UserInputException("data.val and data.test must be >= 1");
         }
-        list(tasks); // validates every entry, naming the task
+        List<PerTaskSynthetic.Task> all = list(tasks); // validates every entry, naming the task
+        long rows = (long) val + test;
+        for (PerTaskSynthetic.Task t : all) {
+            rows += t.train();
+        }
+        dev.mtlj.data.HeapBudget.require(
+                "per-task-synthetic",
+                "data.features or the tasks' train sizes",
+                rows * features,
+                (double) rows * (features + all.size()),
+                4);
     }
 
     private static List<PerTaskSynthetic.Task> list(Map<String, Entry> tasks) {

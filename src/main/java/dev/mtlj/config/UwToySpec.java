@@ -24,6 +24,8 @@ public record UwToySpec(
         if (train < 1 || val < 1 || test < 1) {
             throw new UserInputException("uw-toy: train, val and test sizes must be >= 1");
         }
+        dev.mtlj.data.HeapBudget.require(
+                "uw-toy", "data.train, data.val or data.test", train, ((double) train + val + test) * 4, 4);
     }
 
     @Override

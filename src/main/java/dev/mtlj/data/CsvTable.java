@@ -25,6 +25,7 @@ import java.util.Map;
  * other than 0/1, an unknown column — is refused with the file, line and column.
  */
 public final class CsvTable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsvTable.class);
     /** One task's label column. */
     public record LabelColumn(String task, String column, TaskKind kind, int classes) {}
 
@@ -51,7 +52,12 @@ public final class CsvTable {
             String[] header = rows.next();
             Map<String, Integer> index = new HashMap<>();
             for (int c = 0; c < header.length; c++) {
-                index.put(header[c].strip(), c);
+                Integer before = index.put(header[c].strip(), c);
+                if (before != null) {
+                    throw new UserInputException("CSV file '" + file + "' names column '" + header[c].strip()
+                            + "' twice in its header (columns " + (before + 1) + " and " + (c + 1) + "); column names"
+                            + " must be unique");
+                }
             }
             int[] labelCols = new int[labels.size()];
             for (int k = 0; k < labels.size(); k++) {
@@ -129,7 +135,9 @@ public final class CsvTable {
             }
             Map<String, TaskLabels> out = new LinkedHashMap<>();
             for (int k = 0; k < labels.size(); k++) {
-                out.put(labels.get(k).task(), new TaskLabels(ys.get(k).toArray(), 1));
+                float[] y = ys.get(k).toArray();
+                warnIfConstant(file, labels.get(k).task(), y);
+                out.put(labels.get(k).task(), new TaskLabels(y, 1));
             }
             return new MultiTaskData(x.toArray(), new int[] {featureCols.size()}, out);
         } catch (IOException | RuntimeException e) {
@@ -177,6 +185,29 @@ public final class CsvTable {
             throw bad(file, line, column, "binary label " + cell + " is not 0 or 1 for task '" + l.task() + "'");
         }
         return v;
+    }
+
+    /** A label column whose labelled rows all agree teaches nothing: said, not refused (a small split may be so). */
+    private static void warnIfConstant(Path file, String task, float[] y) {
+        float first = Float.NaN;
+        for (float v : y) {
+            if (Float.isNaN(v)) {
+                continue;
+            }
+            if (Float.isNaN(first)) {
+                first = v;
+            } else if (v != first) {
+                return;
+            }
+        }
+        if (!Float.isNaN(first)) {
+            LOG.warn(
+                    "CSV file '{}': every labelled row of task '{}' has the label {}; the task can learn nothing from"
+                            + " it",
+                    file,
+                    task,
+                    first);
+        }
     }
 
     private static UserInputException bad(Path file, long line, String column, String what) {

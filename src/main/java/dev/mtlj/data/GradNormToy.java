@@ -60,6 +60,15 @@ public final class GradNormToy {
             if (train < 1 || val < 1 || test < 1) {
                 throw new UserInputException("gradnorm-toy: train, val and test sizes must be >= 1");
             }
+            long n = (long) train + val + test;
+            long t = sigmas.length;
+            HeapBudget.require(
+                    "gradnorm-toy",
+                    "data.input_dim, data.output_dim, data.train, data.val or data.test",
+                    Math.max((long) train * inputDim, (long) train * outputDim),
+                    // task matrices and basis (double), features and every task's targets (float)
+                    2.0 * (t + 1) * outputDim * inputDim + (double) n * (inputDim + t * outputDim + 1),
+                    4);
         }
 
         /** The paper's dimensions with the given scales and split sizes. */

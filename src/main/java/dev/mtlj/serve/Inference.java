@@ -27,10 +27,25 @@ public final class Inference {
                         req.outputs().isEmpty() ? null : req.outputs().keySet()));
         List<Answer> out = new ArrayList<>();
         for (TaskOutput t : p.tasks().values()) {
+            requireFinite(t);
             InferRequest.Output o = req.outputs().getOrDefault(t.task(), req.all());
             out.add(new Answer(OutputTensor.of(t, o.topK()), o.binary()));
         }
         return out;
+    }
+
+    /**
+     * A non-finite output is refused (HTTP 400, gRPC INVALID_ARGUMENT) rather than sent as "NaN": it means the input lies
+     * far outside what the model was trained on (e.g. every feature 3e38 overflows the first layer).
+     */
+    private static void requireFinite(TaskOutput t) {
+        float[] v = t.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new dev.mtlj.UserInputException("the model's output '" + t.task() + "' for row " + i / t.width()
+                        + " is " + v[i] + ": the input overflows the model (values far outside its training data?)");
+            }
+        }
     }
 
     private static Predictions await(CompletableFuture<Predictions> f) throws InterruptedException {

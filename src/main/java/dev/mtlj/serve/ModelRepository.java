@@ -104,8 +104,12 @@ public final class ModelRepository implements AutoCloseable {
         for (String v : versions) {
             try {
                 loaded.add(load(name, v, store.modelPath(name, v), options, batching, false));
+            } catch (UserInputException e) { // said without the server's own paths
+                String why = e.getMessage().replace(store.root() + java.io.File.separator, "");
+                markUnavailable(name, v, why);
+                first = first == null ? new UserInputException(why, e) : first;
             } catch (RuntimeException e) {
-                markUnavailable(name, v, e.getMessage() == null ? e.toString() : e.getMessage());
+                markUnavailable(name, v, "internal error; see the server log");
                 first = first == null ? e : first;
             }
         }

@@ -48,7 +48,7 @@ public final class ModelStore {
     public List<String> versions(String model) {
         if (!contains(model)) {
             throw new ModelRepository.NotFoundException(
-                    "model '" + model + "' is not in the model repository " + root + "; models: " + models());
+                    "model '" + model + "' is not in the model repository; models: " + models());
         }
         List<String> out = new ArrayList<>(children(root.resolve(model)));
         out.sort(ModelRepository::compareVersions);

@@ -70,6 +70,34 @@ public final class TensorData {
         return out;
     }
 
+    /**
+     * Checks that a JSON value is a value of {@code datatype}: integer types take only integers within their range
+     * (INT8 0.2 or 1000 is refused, not rounded or wrapped). Floating types take any number.
+     */
+    public static void checkRange(String datatype, java.math.BigDecimal v, String where, int index) {
+        long[] range = switch (datatype) {
+            case "INT8" -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+            case "INT16" -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            case "INT32" -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case "INT64" -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+            case "UINT8" -> new long[] {0, 0xff};
+            case "UINT16" -> new long[] {0, 0xffff};
+            case "UINT32" -> new long[] {0, 0xffffffffL};
+            case "UINT64" -> new long[] {0, Long.MAX_VALUE}; // JSON numbers past 2^63 are refused too
+            default -> null;
+        };
+        if (range == null) {
+            return;
+        }
+        boolean integral = v.signum() == 0 || v.stripTrailingZeros().scale() <= 0;
+        if (!integral
+                || v.compareTo(java.math.BigDecimal.valueOf(range[0])) < 0
+                || v.compareTo(java.math.BigDecimal.valueOf(range[1])) > 0) {
+            throw new UserInputException(where + ": value " + index + " (" + v.toPlainString() + ") is not a "
+                    + datatype + " (an integer in [" + range[0] + ", " + range[1] + "])");
+        }
+    }
+
     /** One JSON number as float32, refusing what float32 cannot hold finitely. */
     public static float finite(float f, double original, String where, int index) {
         if (!Float.isFinite(f)) {

@@ -275,6 +275,33 @@ class MainTest {
                 "balancer.type 'mdga' is not known");
     }
 
+    /**
+     * The probe's bounds on aggregate: a duplicate key and trailing garbage are refused (they were accepted), more tasks
+     * than the methods are tested for is refused before any work (5,000 × 2 ran past 60 s at 3–5 GB), and a finite
+     * Jacobian whose Gramian overflows is exit 2, not a trace.
+     */
+    @Test
+    void aggregateBoundsItsInput() {
+        userError(
+                aggregate("{\"jacobian\": [[1, 0]], \"jacobian\": [[0, 1]]}", "aggregate", "--method", "mgda"),
+                "Duplicate field 'jacobian'");
+        userError(
+                aggregate("{\"jacobian\": [[1, 0]]} garbage", "aggregate", "--method", "mgda"),
+                "stdin is not valid JSON");
+        StringBuilder many = new StringBuilder("{\"jacobian\": [");
+        for (int i = 0; i < 5000; i++) {
+            many.append(i == 0 ? "" : ",").append("[1, 2]");
+        }
+        userError(
+                aggregate(many.append("]}").toString(), "aggregate", "--method", "upgrad"),
+                "the Jacobian is 5000 × 2; aggregate takes at most 500 tasks");
+        for (String jac : new String[] {"[[1e308, 1e308], [1e308, -1e308]]", "[[1e300, 0], [0, 1e-300]]"}) {
+            userError(
+                    aggregate("{\"jacobian\": " + jac + "}", "aggregate", "--method", "mgda"),
+                    "its Gramian entries overflow float64");
+        }
+    }
+
     @Test
     void helpOnEachCommand() {
         for (String cmd : new String[] {"quickstart", "train", "eval", "aggregate", "serve"}) {

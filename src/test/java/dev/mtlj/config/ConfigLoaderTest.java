@@ -115,4 +115,61 @@ class ConfigLoaderTest {
                 .isInstanceOf(UserInputException.class)
                 .hasMessage("config 'c.yaml' sets key 'steps' twice in one mapping (second time at line 5); keep one");
     }
+
+    /** YAML anchors and aliases resolve to their values (they were read as the alias's name). */
+    @Test
+    void anchorsAndAliasesResolve() {
+        RunConfig c = parse(BASE + "train: {steps: &n 12, eval_every: *n, log_every: 3}\nseed: &s 7\nthreads: 1\n");
+        assertThat(c.train().steps()).isEqualTo(12);
+        assertThat(c.train().evalEvery()).isEqualTo(12);
+        assertThat(c.seed()).isEqualTo(7L);
+        RunConfig nested = parse(BASE + "tasks: {y1: &t {loss: l1, metrics: [mae]}, y2: *t}\n");
+        assertThat(nested.tasks().get("y2")).isEqualTo(nested.tasks().get("y1"));
+        assertThat(nested.tasks().get("y2").loss()).isEqualTo("l1");
+        fails(BASE + "seed: *nope\n", "uses alias *nope before (or without) its anchor &nope");
+    }
+
+    /** A document whose aliases would expand without bound is refused (a "billion laughs"). */
+    @Test
+    void aliasBombsAreRefused() {
+        StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 9; i++) {
+            y.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int k = 0; k < 10; k++) {
+                y.append(k == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            y.append("]\n");
+        }
+        fails(y.toString(), "expands its aliases to more than 100000 YAML nodes");
+    }
+
+    /** A config over 1 Mi characters is refused before parsing (a 50 MB comment line ran for minutes at 3.45 GB). */
+    @Test
+    void hugeConfigsAreRefusedBeforeParsing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String comment = "#" + "x".repeat(ConfigLoader.MAX_CONFIG_CHARS) + "\n";
+        fails(BASE + comment, "a config may hold at most 1048576");
+        Path big = dir.resolve("big.yaml");
+        try (var out = java.nio.file.Files.newBufferedWriter(big)) {
+            out.write(BASE + "#");
+            for (int i = 0; i < 50; i++) {
+                out.write("y".repeat(1 << 20));
+            }
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(big, List.of()))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("config file '" + big + "' is ")
+                .hasMessageContaining("at most 1048576 characters");
+    }
+
+    /** Data that cannot fit is refused before anything is allocated (input_dim 2e9 ran into OutOfMemoryError). */
+    @Test
+    void dataLargerThanTheHeapIsRefusedBeforeAllocating() {
+        fails(
+                "data: {type: gradnorm-toy, input_dim: 2000000000, train: 10, val: 5, test: 5}\n",
+                "gradnorm-toy would need an array of 20000000000 values, over Java's limit");
+        fails(
+                "data: {type: gradnorm-toy, input_dim: 10000, train: 100000, val: 5, test: 5}\n",
+                "gradnorm-toy would take");
+        fails("data: {type: mmoe-synthetic, input_dim: 100, train: 2000000000}\n", "mmoe-synthetic would");
+    }
 }

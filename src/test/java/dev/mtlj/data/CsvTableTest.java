@@ -53,6 +53,10 @@ class CsvTableTest {
         fails(dir, header + "1,NaN,1,1\n", "line 2, column 'price': 'NaN' is not finite");
         fails(dir, "x1,price,category\n1,2,0\n", "has no column 'clicked' (label column of task 'click')");
         fails(dir, "", "is empty; it needs a header row");
+        fails(
+                dir,
+                "x1,price,clicked,x1,category\n1,2,1,3,0\n",
+                "names column 'x1' twice in its header (columns 1 and 4); column names must be unique");
     }
 
     private static void fails(Path dir, String content, String message) throws Exception {

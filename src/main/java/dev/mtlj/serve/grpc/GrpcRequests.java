@@ -34,6 +34,9 @@ final class GrpcRequests {
         int n = (int) (rows * sig.exampleSize());
         float[] flat;
         if (r.getRawInputContentsCount() > 0) {
+            if (in.hasContents()) {
+                throw new UserInputException("inputs[0] carries both typed contents and raw_input_contents; give one");
+            }
             if (r.getRawInputContentsCount() != 1) {
                 throw new UserInputException(
                         "raw_input_contents holds " + r.getRawInputContentsCount() + " tensors for 1 input");

@@ -5,6 +5,7 @@ import dev.mtlj.UserInputException;
 import dev.mtlj.model.ModelSignature;
 import dev.mtlj.serve.AccessDeniedException;
 import dev.mtlj.serve.BatchingOptions;
+import dev.mtlj.serve.ErrorText;
 import dev.mtlj.serve.InferRequest;
 import dev.mtlj.serve.Inference;
 import dev.mtlj.serve.ModelRepository;
@@ -299,16 +300,24 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             out.onCompleted();
             return 200;
         } catch (ModelRepository.NotFoundException e) {
-            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            out.onError(Status.NOT_FOUND
+                    .withDescription(ErrorText.bounded(e.getMessage()))
+                    .asRuntimeException());
             return 404;
         } catch (AccessDeniedException e) {
-            out.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+            out.onError(Status.PERMISSION_DENIED
+                    .withDescription(ErrorText.bounded(e.getMessage()))
+                    .asRuntimeException());
             return 403;
         } catch (UserInputException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription(ErrorText.bounded(e.getMessage()))
+                    .asRuntimeException());
             return 400;
         } catch (OverloadedException e) {
-            out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            out.onError(Status.UNAVAILABLE
+                    .withDescription(ErrorText.bounded(e.getMessage()))
+                    .asRuntimeException());
             return 503;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mtlj.UserInputException;
 import java.io.IOException;
 
-/** Strict JSON reading: one value per body; anything after it is an error, not ignored. */
+/** Strict JSON reading: one value per body, each key once; anything after it is an error, not ignored. */
 final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .build();
 
     private Json() {}

@@ -42,6 +42,9 @@ final class JsonRequest {
         int n = (int) (rows * sig.exampleSize());
         JsonNode claim = in.path("parameters").get("binary_data_size");
         float[] flat;
+        if (claim != null && in.has("data")) {
+            throw new UserInputException("inputs[0] has both \"data\" and parameters.binary_data_size; give one");
+        }
         if (claim != null) {
             if (!claim.canConvertToLong() || !claim.isIntegralNumber() || claim.asLong() < 0) {
                 throw new UserInputException(
@@ -72,7 +75,7 @@ final class JsonRequest {
                         "inputs[0].data holds " + count + " values; shape " + Arrays.toString(shape) + " needs " + n);
             }
             flat = new float[n];
-            fill(data, flat, 0);
+            fill(data, flat, 0, type);
         }
         if (binary.hasRemaining()) {
             throw new UserInputException("the body carries " + binary.remaining() + " bytes of binary data that no"
@@ -88,15 +91,16 @@ final class JsonRequest {
                 new InferRequest.Output(0, binaryOut));
     }
 
-    private static int fill(JsonNode node, float[] out, int at) {
+    private static int fill(JsonNode node, float[] out, int at, String type) {
         for (JsonNode v : node) {
             if (v.isArray()) {
-                at = fill(v, out, at);
+                at = fill(v, out, at, type);
                 continue;
             }
             if (!v.isNumber()) {
                 throw new UserInputException("inputs[0].data: value " + at + " is " + v + ", not a number");
             }
+            TensorData.checkRange(type, v.decimalValue(), "inputs[0].data", at);
             out[at] = TensorData.finite(v.floatValue(), v.doubleValue(), "inputs[0].data", at);
             at++;
         }

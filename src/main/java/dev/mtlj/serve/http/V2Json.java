@@ -49,7 +49,7 @@ final class V2Json {
     static byte[] error(String message) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("error", message);
+            g.writeStringField("error", dev.mtlj.serve.ErrorText.bounded(message));
             g.writeEndObject();
         });
     }

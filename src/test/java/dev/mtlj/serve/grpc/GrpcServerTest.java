@@ -192,6 +192,12 @@ class GrpcServerTest {
                         request(1).addRawInputContents(raw(new float[249])).build()),
                 Status.Code.INVALID_ARGUMENT,
                 "raw_input_contents[0] carries 996 bytes; 250 FP32 values take 1000");
+        ModelInferRequest.Builder both = request(1).addRawInputContents(raw(input(1)));
+        both.getInputsBuilder(0).setContents(InferTensorContents.newBuilder().addFp32Contents(1f));
+        assertStatus(
+                () -> stub.modelInfer(both.build()),
+                Status.Code.INVALID_ARGUMENT,
+                "inputs[0] carries both typed contents and raw_input_contents; give one");
         assertStatus(
                 () -> stub.modelInfer(request(1).build()),
                 Status.Code.INVALID_ARGUMENT,

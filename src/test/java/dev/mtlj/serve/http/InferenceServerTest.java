@@ -51,6 +51,8 @@ class InferenceServerTest {
      * A model repository folder beside the two versions loaded from the run directly: {@code extra/3/} (a copy of the
      * run's checkpoint) and {@code damaged/1/} (a copy with one bit flipped), neither loaded at start.
      */
+    private static Path repositoryRoot;
+
     static Path store() throws IOException {
         Path root = Files.createTempDirectory("mtlj-model-repository");
         Path ckpt = dev.mtlj.checkpoint.CheckpointFile.resolve(ServedRun.dir());
@@ -65,7 +67,8 @@ class InferenceServerTest {
 
     @BeforeAll
     static void start() throws IOException {
-        ModelRepository repo = new ModelRepository(new dev.mtlj.serve.ModelStore(store()));
+        repositoryRoot = store();
+        ModelRepository repo = new ModelRepository(new dev.mtlj.serve.ModelStore(repositoryRoot));
         repo.load("toy", "1", ServedRun.dir(), CPU, BatchingOptions.defaults(), false);
         repo.load("toy", "2", ServedRun.dir(), CPU, BatchingOptions.disabled(16), false);
         server = new InferenceServer(repo, new ServerOptions("127.0.0.1", 0, 64 * 1024, 32, 5, true, 30, 256));
@@ -260,6 +263,52 @@ class InferenceServerTest {
         expectError(
                 post("/v2/models/toy/infer", request(input(3, 300), 300).toString()), 413, "larger than 65536 bytes");
         assertThat(post("/v2/models/toy/infer", ok).status()).isEqualTo(200); // and the server is fine
+    }
+
+    /**
+     * The probe's lower findings on requests: integer datatypes take only integers in range, a key given twice and data
+     * given both ways are refused, an error never echoes more than 1,000 characters of the request, the server's own
+     * paths never reach a client, and an output that overflowed to NaN or Inf is refused instead of sent as "NaN".
+     */
+    @Test
+    void requestsAreReadStrictlyAndRepliesStayBounded() throws Exception {
+        String ok = request(input(2, 1), 1).toString();
+        String int8 = ok.replace("\"FP32\"", "\"INT8\"");
+        expectError(
+                post("/v2/models/toy/infer", int8.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[0.2,")),
+                400,
+                "inputs[0].data: value 0 (0.2) is not a INT8 (an integer in [-128, 127])");
+        expectError(
+                post("/v2/models/toy/infer", int8.replaceFirst("\"data\":\\[[^,]+,", "\"data\":[1000,")),
+                400,
+                "value 0 (1000) is not a INT8");
+        String ints = int8.replaceAll("-?\\d+\\.\\d+(E-?\\d+)?", "1");
+        assertThat(post("/v2/models/toy/infer", ints).status()).isEqualTo(200);
+        expectError(
+                post("/v2/models/toy/infer", ok.replace("{\"id\"", "{\"inputs\":[],\"id\"")),
+                400,
+                "Duplicate field 'inputs'");
+        expectError(
+                post(
+                        "/v2/models/toy/infer",
+                        ok.replace(
+                                "\"datatype\":\"FP32\"",
+                                "\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":1000}")),
+                400,
+                "has both \"data\" and parameters.binary_data_size");
+        String longName = "n".repeat(50_000);
+        Reply echo = post("/v2/models/toy/infer", ok.replace("\"name\":\"input\"", "\"name\":\"" + longName + "\""));
+        assertThat(echo.status()).isEqualTo(400);
+        assertThat(echo.text().length()).isLessThan(1200);
+        assertThat(echo.body().get("error").asText()).endsWith("(cut at 1000 characters)");
+        for (String model : List.of("none", "damaged")) {
+            Reply r = post("/v2/repository/models/" + model + "/load", "");
+            assertThat(r.status()).isBetween(400, 404);
+            assertThat(r.text()).doesNotContain(repositoryRoot.toString());
+        }
+        assertThat(post("/v2/repository/index", "{}").text()).doesNotContain(repositoryRoot.toString());
+        String everyFeatureHuge = ok.replaceAll("-?\\d+\\.\\d+(E-?\\d+)?", "3.0E38");
+        expectError(post("/v2/models/toy/infer", everyFeatureHuge), 400, "the input overflows the model");
     }
 
     private static void expectError(Reply r, int status, String message) {
