@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
             "Apply a balancer to a Jacobian read as JSON on stdin:",
             "  {\"jacobian\": [[...], ...], \"losses\": [...], \"history\": [[...], ...]}",
             "and print {\"weights\": [...], \"direction\": [...], \"extras\": {...}} in float64.",
-            "Rows are task gradients; losses are needed by loss-based methods; history (oldest first) gives",
-            "DWA its last two epoch means and GradNorm its initial losses (first row)."
+            "Rows are task gradients; losses are needed by loss-based methods; history (oldest first) gives DWA its"
+                    + " last two epoch means and GradNorm its initial losses (first row). At most 500 tasks and 1e7"
+                    + " Jacobian entries."
         })
 final class AggregateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()

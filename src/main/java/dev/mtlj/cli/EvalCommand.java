@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
         header = "Evaluate a checkpoint or run directory on a split.",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a checkpoint on a split. PATH is a .ckpt file or a run directory",
-            "(its checkpoints/best.ckpt if present, else latest.ckpt)."
+            "Evaluate a checkpoint on a split. PATH is a .ckpt file or a run directory (its checkpoints/best.ckpt if"
+                    + " present, else latest.ckpt)."
         })
 final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec

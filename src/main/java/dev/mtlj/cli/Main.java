@@ -95,6 +95,13 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             e.printStackTrace(cmd.getErr());
             return 1;
         });
+        if (args.length > 0 && !args[0].startsWith("-") && !cli.getSubcommands().containsKey(args[0])) {
+            // picocli would print the top-level help for "mtlj pareto --help" and exit 0
+            err.println("error: unknown command '" + args[0] + "'"
+                    + dev.mtlj.DidYouMean.hint(args[0], cli.getSubcommands().keySet()) + "; commands: "
+                    + String.join(", ", cli.getSubcommands().keySet()));
+            return USER_ERROR;
+        }
         return cli.execute(args);
     }
 

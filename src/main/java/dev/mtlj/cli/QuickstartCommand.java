@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
         header = "Train the GradNorm toy (four tasks, scales 1 to 100) and print its test metrics.",
         mixinStandardHelpOptions = true,
         description = {
-            "Train an HPS MLP on the GradNorm synthetic problem (3 regression tasks with scales 1, 10, 100,",
-            "plus a 4-class task) and print the per-task test metrics. Needs no download."
+            "Train an HPS MLP on the GradNorm synthetic problem (3 regression tasks with scales 1, 10, 100, plus a"
+                    + " 4-class task) and print the per-task test metrics. Needs no download."
         })
 final class QuickstartCommand implements Callable<Integer> {
     @Option(

@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
         header = "Serve models over HTTP and gRPC with the Open Inference Protocol (KServe v2).",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve trained models with the Open Inference Protocol (KServe v2) over HTTP (JSON and binary tensors) and",
-            "gRPC, with dynamic batching, a model repository and Prometheus metrics (GET /metrics). Stops gracefully",
-            "on SIGTERM/Ctrl-C, finishing requests in flight."
+            "Serve trained models with the Open Inference Protocol (KServe v2) over HTTP (JSON and binary tensors) and"
+                    + " gRPC, with dynamic batching, a model repository and Prometheus metrics (GET /metrics). Stops"
+                    + " gracefully on SIGTERM/Ctrl-C, finishing requests in flight."
         })
 final class ServeCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
@@ -43,8 +43,8 @@ final class ServeCommand implements Callable<Integer> {
             names = "--model",
             paramLabel = "[NAME[:VERSION][*]=]PATH",
             description = {
-                "A run directory, .ckpt checkpoint or TorchScript .pt file (with its .json signature); repeatable.",
-                "NAME defaults to the directory or file name, VERSION to 1; '*' marks the default version."
+                "A run directory, .ckpt checkpoint or TorchScript .pt file (with its .json signature); repeatable."
+                        + " NAME defaults to the directory or file name, VERSION to 1; '*' marks the default version."
             })
     List<String> models = new java.util.ArrayList<>();
 
@@ -52,8 +52,9 @@ final class ServeCommand implements Callable<Integer> {
             names = "--model-repository",
             paramLabel = "DIR",
             description = {
-                "A model repository laid out as DIR/<model>/<version>/ (a run directory, a .ckpt, or a TorchScript .pt",
-                "with its .json); every model in it is loaded at start, and model control loads and unloads by name."
+                "A model repository laid out as DIR/<model>/<version>/ (a run directory, a .ckpt, or a TorchScript .pt"
+                        + " with its .json); every model in it is loaded at start, and model control loads and unloads"
+                        + " by name."
             })
     Path repositoryDir;
 

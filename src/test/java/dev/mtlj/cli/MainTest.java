@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,12 +59,44 @@ class MainTest {
         assertThat(run("--version").out()).startsWith("mtlj 0.2.0-SNAPSHOT");
     }
 
+    /** An unknown command is named even with --help after it (it printed the top-level usage and exited 0). */
+    @Test
+    void anUnknownCommandIsNamedEvenWithHelp() {
+        userError(run("pareto", "--help"), "error: unknown command 'pareto'; commands: quickstart, train");
+        userError(run("trian", "--config", "x.yaml"), "unknown command 'trian'; did you mean 'train'?");
+    }
+
+    /**
+     * Help texts are paragraphs picocli wraps itself: no line of a command's description ends mid-sentence where the
+     * source broke it (lines came out ragged: a full line, then a few words).
+     */
+    @Test
+    void helpParagraphsAreNotBrokenByHand() {
+        for (String cmd : new String[] {"quickstart", "train", "eval", "aggregate", "serve", "reproduce"}) {
+            String help = run(cmd, "--help").out();
+            List<String> lines = help.lines().toList();
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                String line = lines.get(i);
+                String next = lines.get(i + 1);
+                boolean shortBreak = !line.isBlank()
+                        && line.length() < 60
+                        && !next.isBlank()
+                        && Character.isLowerCase(next.strip().charAt(0))
+                        && !line.startsWith(" ")
+                        && !next.startsWith(" ");
+                assertThat(shortBreak)
+                        .as("%s --help, after line %d: '%s' / '%s'", cmd, i, line, next)
+                        .isFalse();
+            }
+        }
+    }
+
     /** Typos get a suggestion, and a bad --set is attributed to --set, not to the config file. */
     @Test
     void typosAreSuggestedAndSetErrorsNameSet() {
         Outcome o = run("trian");
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).contains("Did you mean: mtlj train?");
+        assertThat(o.err()).contains("unknown command 'trian'; did you mean 'train'?");
         userError(
                 run("quickstart", "--set", "balancer.type=gradnrom"),
                 "balancer.type 'gradnrom' is not known; did you mean 'gradnorm'?; allowed: ew,");
