@@ -11,6 +11,9 @@ public final class DidYouMean {
      * length (at least 1, at most 3); else null.
      */
     public static String closest(String word, Collection<String> candidates) {
+        if (word == null) {
+            return null;
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

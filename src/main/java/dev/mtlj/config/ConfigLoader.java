@@ -146,6 +146,10 @@ public final class ConfigLoader {
             throw new UserInputException("unknown key '" + path(e) + "' in " + source
                     + (guess == null ? "" : "; did you mean '" + guess + "'?") + "; allowed here: " + known);
         } catch (InvalidTypeIdException e) {
+            if (e.getTypeId() == null) {
+                throw new UserInputException(
+                        path(e) + " in " + source + " needs a 'type'; allowed: " + allowedTypes(e));
+            }
             throw new UserInputException(path(e) + ".type '" + e.getTypeId() + "' in " + source + " is not valid"
                     + DidYouMean.hint(e.getTypeId(), List.of(allowedTypes(e).split(", "))) + "; allowed: "
                     + allowedTypes(e));

@@ -24,6 +24,10 @@ final class Json {
         if (length == 0) {
             throw new UserInputException("the request body is empty; send a JSON object");
         }
-        return MAPPER.readTree(body, offset, length);
+        try {
+            return MAPPER.readTree(body, offset, length);
+        } catch (java.io.CharConversionException e) { // Jackson guessed UTF-16/32 from the first bytes and failed
+            throw new UserInputException("the request body is not JSON text in UTF-8: " + e.getMessage());
+        }
     }
 }

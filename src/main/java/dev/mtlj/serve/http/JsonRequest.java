@@ -100,8 +100,8 @@ final class JsonRequest {
             if (!v.isNumber()) {
                 throw new UserInputException("inputs[0].data: value " + at + " is " + v + ", not a number");
             }
+            out[at] = TensorData.finite(v.floatValue(), v.doubleValue(), "inputs[0].data", at); // first: no Infinity
             TensorData.checkRange(type, v.decimalValue(), "inputs[0].data", at);
-            out[at] = TensorData.finite(v.floatValue(), v.doubleValue(), "inputs[0].data", at);
             at++;
         }
         return at;
