@@ -180,6 +180,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         unsealed.apply();
         Main.quiet(quiet);
+        // gRPC logs through java.util.logging: route it to Logback, which keeps its warnings to one line each
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         if (models.isEmpty() && repositoryDir == null) {
             throw new UserInputException("serve needs --model PATH or --model-repository DIR");
         }

@@ -267,4 +267,38 @@ class GrpcServerTest {
         assertThat(after.getInferenceStats().getSuccess().getCount()).isEqualTo(before + 1);
         assertThat(after.getInferenceCount()).isGreaterThanOrEqualTo(2);
     }
+
+    /**
+     * A message over the limit is refused with RESOURCE_EXHAUSTED, and what gRPC logs about it is one line per event
+     * (the probe's defect 10: each 100 MB message logged a 16-line trace). The events are formatted by the serve
+     * command's own appender for gRPC (logback.xml, with java.util.logging bridged as ServeCommand does).
+     */
+    @Test
+    void anOversizedMessageIsRefusedAndLoggedOnOneLine() {
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        ch.qos.logback.classic.Logger grpcLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.grpc");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        grpcLog.addAppender(seen);
+        try {
+            ModelInferRequest big = request(70_000)
+                    .addRawInputContents(ByteString.copyFrom(new byte[70_000 * 250 * 4]))
+                    .build();
+            assertStatus(() -> stub.modelInfer(big), Status.Code.RESOURCE_EXHAUSTED, "");
+            @SuppressWarnings("unchecked")
+            ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> oneLine =
+                    (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+                            grpcLog.getAppender("ONE_LINE");
+            assertThat(seen.list).as("gRPC's own warning about the message").isNotEmpty();
+            for (ch.qos.logback.classic.spi.ILoggingEvent e : seen.list) {
+                String text = new String(oneLine.getEncoder().encode(e), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(text.strip()).as(text).doesNotContain("\n");
+            }
+        } finally {
+            grpcLog.detachAppender(seen);
+        }
+    }
 }
