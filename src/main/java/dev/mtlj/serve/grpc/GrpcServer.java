@@ -43,34 +43,9 @@ public final class GrpcServer implements AutoCloseable {
      * @param modelControl  whether the repository RPCs may load and unload models
      * @param loadOptions   device of models loaded over gRPC
      * @param loadBatching  batching of models loaded over gRPC
-     */
-    public GrpcServer(
-            ModelRepository repository,
-            String host,
-            int port,
-            int threads,
-            int maxMessage,
-            int drainSeconds,
-            boolean modelControl,
-            PredictorOptions loadOptions,
-            BatchingOptions loadBatching) {
-        this(
-                repository,
-                host,
-                port,
-                threads,
-                maxMessage,
-                drainSeconds,
-                modelControl,
-                loadOptions,
-                loadBatching,
-                ServerSecurity.none());
-    }
-
-    /**
-     * As above, with the server's bearer token (the repository RPCs always need it when set; every RPC but the health
-     * ones too with {@link ServerSecurity#tokenForInference()}) and TLS (with client certificates when a client CA is
-     * given).
+     * @param security      the bearer token (the repository RPCs always need it when set; every RPC but the health
+     *                      ones too with {@link ServerSecurity#tokenForInference()}) and TLS (with client certificates
+     *                      when a client CA is given)
      */
     public GrpcServer(
             ModelRepository repository,

@@ -63,7 +63,17 @@ class GrpcServerTest {
         Files.copy(dev.mtlj.checkpoint.CheckpointFile.resolve(ServedRun.dir()), root.resolve("extra/3/model.ckpt"));
         repository = new ModelRepository(new ModelStore(root));
         repository.load("toy", "1", ServedRun.dir(), CPU, BatchingOptions.defaults(), true);
-        server = new GrpcServer(repository, "127.0.0.1", 0, 8, 16 << 20, 5, true, CPU, BatchingOptions.defaults());
+        server = new GrpcServer(
+                repository,
+                "127.0.0.1",
+                0,
+                8,
+                16 << 20,
+                5,
+                true,
+                CPU,
+                BatchingOptions.defaults(),
+                dev.mtlj.serve.ServerSecurity.none());
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
                 .usePlaintext()
                 .build();
