@@ -497,6 +497,27 @@ class InferenceServerTest {
         expectError(post("/v2/repository/models/nope/load", ""), 404, "model 'nope' is not in the model repository");
     }
 
+    /**
+     * Model control verifies every load (the probe's defect 2: a per-path cache skipped the check while size and
+     * modification time were unchanged): a checkpoint damaged in place between two loads, its size and time put back,
+     * is refused on the second.
+     */
+    @Test
+    void modelControlVerifiesEveryLoad() throws Exception {
+        Path ckpt = repositoryRoot.resolve("inplace/1/model.ckpt");
+        Files.createDirectories(ckpt.getParent());
+        Files.copy(dev.mtlj.checkpoint.CheckpointFile.resolve(ServedRun.dir()), ckpt);
+        assertThat(post("/v2/repository/models/inplace/load", "").status()).isEqualTo(200);
+        assertThat(post("/v2/repository/models/inplace/unload", "").status()).isEqualTo(200);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(ckpt);
+        byte[] b = Files.readAllBytes(ckpt);
+        b[b.length / 2] ^= 0x04;
+        Files.write(ckpt, b);
+        Files.setLastModifiedTime(ckpt, mtime);
+        expectError(post("/v2/repository/models/inplace/load", ""), 400, "is corrupt (checksum mismatch)");
+        expectError(get("/v2/models/inplace"), 404, "model 'inplace' is not loaded");
+    }
+
     /** No request names a file: a path is refused without a word about whether it exists. */
     @Test
     void aLoadNamingAPathIsRefused() throws Exception {
