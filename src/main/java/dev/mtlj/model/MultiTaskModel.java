@@ -53,6 +53,15 @@ public final class MultiTaskModel implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             return new MultiTaskModel(
                     new MultiTaskNetwork(spec, exampleShape, tasks).retainReference(), exampleShape, tasks);
+        } catch (RuntimeException e) {
+            String cause = dev.mtlj.engine.NativeErrors.isNative(e) ? dev.mtlj.engine.NativeErrors.cause(e) : "";
+            if (cause.contains("can't allocate memory")) { // malloc refused: nothing was taken
+                throw new UserInputException(
+                        "the model does not fit in memory (" + cause + "); lower the model's"
+                                + " sizes (model.backbone, heads, experts)",
+                        e);
+            }
+            throw e;
         }
     }
 

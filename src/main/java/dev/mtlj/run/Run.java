@@ -101,7 +101,7 @@ public final class Run {
                             t0,
                             collective,
                             device);
-                } catch (UserInputException e) {
+                } catch (RuntimeException e) {
                     folder.discardIfUnused();
                     throw e;
                 }

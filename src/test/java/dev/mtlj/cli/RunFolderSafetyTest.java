@@ -111,6 +111,23 @@ class RunFolderSafetyTest {
         assertThat(dir.resolve("runs/c-2")).doesNotExist();
     }
 
+    /**
+     * A model too large to allocate is a user error naming the sizes (it was exit 1, "internal error", a libtorch trace,
+     * and a run folder left behind). A 2^20 × 2^20 layer asks libtorch for 4 TiB, which Linux refuses at once unless
+     * it is set to overcommit without limit.
+     */
+    @Test
+    void aModelTooLargeToAllocateIsAUserErrorAndLeavesNoFolder(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Files.readString(Path.of("/proc/sys/vm/overcommit_memory"))
+                        .strip()
+                        .equals("1"),
+                "this kernel overcommits without limit: the allocation would succeed and be touched");
+        Path cfg = config(dir, "huge", "[1048576, 1048576]");
+        refused(run("train", "--config", cfg.toString(), "-q"), "the model does not fit in memory");
+        assertThat(dir.resolve("runs/huge")).doesNotExist();
+    }
+
     /** A run stopped before its first checkpoint resumes from step 0 in its own folder (before: "no checkpoint at"). */
     @Test
     void aRunStoppedBeforeItsFirstCheckpointResumesFromTheStart(@TempDir Path dir) throws Exception {
