@@ -97,9 +97,9 @@ public final class CsvTable {
             if (featureCols.isEmpty()) {
                 throw new UserInputException("CSV file '" + file + "' has no feature column besides the label columns");
             }
-            FloatBuffer x = new FloatBuffer();
+            FloatBuffer x = new FloatBuffer(file);
             List<FloatBuffer> ys = new ArrayList<>();
-            labels.forEach(l -> ys.add(new FloatBuffer()));
+            labels.forEach(l -> ys.add(new FloatBuffer(file)));
             while (rows.hasNext()) {
                 long line = rows.getCurrentLocation().getLineNr(); // after hasNext(): this row's line
                 String[] row = rows.next();
@@ -215,13 +215,27 @@ public final class CsvTable {
     }
 
     /** A growing float array. */
+    /** A growing float array that checks the heap before each growth (a CSV larger than the heap is refused). */
     private static final class FloatBuffer {
+        private final String what;
         private float[] data = new float[1024];
         private int size;
 
+        FloatBuffer(Path file) {
+            this.what = "CSV file '" + file + "'";
+        }
+
         void add(float v) {
             if (size == data.length) {
-                data = java.util.Arrays.copyOf(data, data.length * 2);
+                long grown = Math.min(HeapBudget.MAX_ARRAY, 2L * data.length);
+                if (grown == size) {
+                    throw new UserInputException(what + " holds more than " + HeapBudget.MAX_ARRAY + " values in one"
+                            + " column group; split it into several files");
+                }
+                // the old and the grown array live side by side while copying
+                HeapBudget.require(
+                        what, "the file (split it, or list fewer data.features)", grown, (double) grown + size, 4);
+                data = java.util.Arrays.copyOf(data, (int) grown);
             }
             data[size++] = v;
         }

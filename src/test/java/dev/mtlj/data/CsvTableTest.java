@@ -80,4 +80,48 @@ class CsvTableTest {
                 .isInstanceOf(UserInputException.class)
                 .hasMessage("CSV file '" + f + "': feature column 'x1' is listed twice");
     }
+
+    /**
+     * A CSV larger than the heap is refused by name before the read runs out of memory (it ended in an
+     * OutOfMemoryError, or past 2^30 values a NegativeArraySizeException): 5 million feature values read by a child JVM with a
+     * 64 MiB heap, whose budget (60 %) ends at 38 MiB, below the 8 Mi-value buffer (32 MiB) plus its copy.
+     */
+    @Test
+    void aCsvLargerThanTheHeapIsRefusedByName(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("big.csv");
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(f)) {
+            out.write("x1,x2,x3,x4,x5,clicked,category\n");
+            for (int i = 0; i < 1_000_000; i++) {
+                out.write("1,2,3,4,5,1,0\n");
+            }
+        }
+        Path cfg = Files.writeString(
+                dir.resolve("c.yaml"),
+                String.join(
+                        "\n",
+                        "name: big",
+                        "device: cpu",
+                        "output: " + dir.resolve("runs"),
+                        "data: {type: csv, train: " + f + ", val: " + f + ", test: " + f
+                                + ", tasks: {click: {column: clicked," + " kind: binary}}}",
+                        ""));
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.mtlj.cli.Main",
+                        "train",
+                        "--config",
+                        cfg.toString(),
+                        "-q")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("error: CSV file '" + f + "' would take").doesNotContain("OutOfMemoryError");
+        assertThat(dir.resolve("runs")).doesNotExist();
+    }
 }
