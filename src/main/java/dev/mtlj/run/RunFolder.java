@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mtlj.UserInputException;
 import dev.mtlj.checkpoint.AtomicFiles;
-import dev.mtlj.checkpoint.CheckpointFile;
-import dev.mtlj.checkpoint.TrainerState;
-import dev.mtlj.config.ConfigLoader;
 import dev.mtlj.config.RunConfig;
 import dev.mtlj.dist.WorldInfo;
 import java.io.IOException;
@@ -27,16 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each folder has an identity, a random id in {@code run.json} that every checkpoint of the run carries. A resume
  * checks it before touching the folder: a checkpoint from another run (copied in, or named together with another run's
- * folder) is refused, and so is a config that changes what the run is ({@link #IDENTITY_KEYS}). A run folder that was
+ * folder) is refused, and so is a config that changes what the run is ({@link RunIdentity}). A run folder that was
  * stopped before its first checkpoint is resumed from its start, in the same folder.
  */
 final class RunFolder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunFolder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Config keys a resume may not change: they say which run this is. */
-    static final List<String> IDENTITY_KEYS = List.of("name", "seed", "data", "tasks", "model");
-
-    private static final String IDENTITY_FILE = "run.json";
     private final Path dir;
     private final Path checkpoint;
     private final RunLock lock;
@@ -72,7 +65,7 @@ final class RunFolder implements AutoCloseable {
         boolean fresh = false;
         if (checkpoint != null) {
             dir = checkpoint.toAbsolutePath().getParent().getParent();
-            checkIdentity(dir, checkpoint, config);
+            RunIdentity.check(dir, checkpoint, config);
         } else if (resume != null) {
             dir = resume.toAbsolutePath();
             LOG.warn(
@@ -111,7 +104,7 @@ final class RunFolder implements AutoCloseable {
         RunLock lock = RunLock.acquire(dir);
         String id;
         try {
-            id = identity(dir);
+            id = RunIdentity.ensure(dir);
             for (Path d : List.of(dir, ckptDir)) {
                 for (Path f : AtomicFiles.removeStale(d)) {
                     LOG.warn("removed {}, a partial write left by a process that was killed", f);
@@ -158,86 +151,6 @@ final class RunFolder implements AutoCloseable {
             throw new UserInputException("no checkpoint at '" + p + "' (give a run directory or a .ckpt file)");
         }
         return p;
-    }
-
-    /**
-     * Refuses, before anything in {@code dir} changes, a checkpoint that another run wrote or a config that makes this
-     * another run. A folder without {@code run.json} (written before identities) is matched by its config.yaml.
-     */
-    private static void checkIdentity(Path dir, Path checkpoint, RunConfig config) {
-        TrainerState state = CheckpointFile.readState(checkpoint);
-        String folderId = readIdentity(dir);
-        if (folderId != null || state.runId() != null) {
-            if (!java.util.Objects.equals(folderId, state.runId())) {
-                throw new UserInputException("checkpoint '" + checkpoint + "' belongs to another run (run id "
-                        + state.runId() + ", the folder " + dir + " is run " + folderId + "); nothing was changed;"
-                        + " resume a checkpoint from its own run folder");
-            }
-        }
-        if (state.metadata() == null) {
-            return;
-        }
-        JsonNode stored = tree(state.metadata(), checkpoint);
-        JsonNode wanted = tree(ConfigLoader.toJson(config), checkpoint);
-        for (String key : IDENTITY_KEYS) {
-            if (!stored.path(key).equals(wanted.path(key))) {
-                throw new UserInputException("the config's '" + key + "' differs from that of the run in " + dir
-                        + " (resuming cannot change " + String.join(", ", IDENTITY_KEYS) + "); nothing was"
-                        + " changed; start a new run for a different " + key);
-            }
-        }
-        if (folderId == null && Files.isRegularFile(dir.resolve("config.yaml"))) {
-            RunConfig folder;
-            try {
-                folder = ConfigLoader.load(dir.resolve("config.yaml"), List.of());
-            } catch (UserInputException e) {
-                return; // an unreadable old config.yaml is rewritten from the checkpoint's
-            }
-            JsonNode own = tree(ConfigLoader.toJson(folder), checkpoint);
-            for (String key : IDENTITY_KEYS) {
-                if (!stored.path(key).equals(own.path(key))) {
-                    throw new UserInputException("checkpoint '" + checkpoint + "' belongs to another run: its '" + key
-                            + "' differs from " + dir.resolve("config.yaml") + "; nothing was changed");
-                }
-            }
-        }
-    }
-
-    private static JsonNode tree(String json, Path source) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UserInputException("checkpoint '" + source + "' carries an unreadable run config", e);
-        }
-    }
-
-    /** The folder's identity, created with the folder (and for a folder from before identities, when resumed). */
-    private static String identity(Path dir) throws IOException {
-        String id = readIdentity(dir);
-        if (id == null) {
-            id = java.util.UUID.randomUUID().toString();
-            AtomicFiles.writeString(
-                    dir.resolve(IDENTITY_FILE),
-                    JSON.createObjectNode().put("run_id", id).toString() + "\n");
-        }
-        return id;
-    }
-
-    private static String readIdentity(Path dir) {
-        Path f = dir.resolve(IDENTITY_FILE);
-        if (!Files.isRegularFile(f)) {
-            return null;
-        }
-        try {
-            String id = JSON.readTree(f.toFile()).path("run_id").asText("");
-            if (id.isEmpty()) {
-                throw new UserInputException(f + " holds no run_id; the run folder is damaged");
-            }
-            return id;
-        } catch (IOException e) {
-            throw new UserInputException(
-                    f + " is not readable JSON (" + e.getMessage() + "); the run folder is damaged");
-        }
     }
 
     /** The newest unfinished folder of {@code <output>/<name>[-k]} whose launch.json carries torchrun's run id. */
