@@ -10,7 +10,6 @@ import dev.mtlj.serve.ServerSecurity;
 import dev.mtlj.serve.grpc.GrpcServer;
 import dev.mtlj.serve.http.InferenceServer;
 import dev.mtlj.serve.http.ServerOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -141,40 +140,15 @@ final class ServeCommand implements Callable<Integer> {
     boolean modelControl;
 
     @Option(
-            names = "--tls-cert",
-            paramLabel = "PEM",
-            description = "Serve HTTPS and gRPC over TLS with this certificate chain (with --tls-key).")
-    Path tlsCert;
-
-    @Option(
-            names = "--tls-key",
-            paramLabel = "PEM",
-            description = "The certificate's private key, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY).")
-    Path tlsKey;
-
-    @Option(
-            names = "--tls-client-ca",
-            paramLabel = "PEM",
-            description = "Require client certificates that chain to these CA certificates (mutual TLS).")
-    Path tlsClientCa;
-
-    @Option(
-            names = "--auth-token-file",
-            paramLabel = "FILE",
-            description = "A bearer token (first line of FILE; or the MTLJ_AUTH_TOKEN environment variable) that the"
-                    + " repository routes, and with --auth-inference every route but health, require.")
-    Path tokenFile;
-
-    @Option(names = "--auth-inference", description = "Require the bearer token for inference and metadata too.")
-    boolean authInference;
-
-    @Option(
             names = {"-q", "--quiet"},
             description = "Warnings only.")
     boolean quiet;
 
     @Mixin
     UnsealedOption unsealed = new UnsealedOption();
+
+    @Mixin
+    SecurityOptions securityOptions = new SecurityOptions();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -189,8 +163,8 @@ final class ServeCommand implements Callable<Integer> {
         if (grpcPort < -1 || grpcPort > 65535) {
             throw new UserInputException("gRPC port must be 0..65535, or -1 for none; got " + grpcPort);
         }
-        ServerSecurity security = security();
-        if (modelControl && security.token() == null && !loopback(host)) {
+        ServerSecurity security = securityOptions.security();
+        if (modelControl && security.token() == null && !SecurityOptions.loopback(host)) {
             throw new UserInputException("--model-control on " + host + " needs a bearer token (--auth-token-file FILE"
                     + " or MTLJ_AUTH_TOKEN): anyone who reaches the port could otherwise unload the models");
         }
@@ -264,39 +238,6 @@ final class ServeCommand implements Callable<Integer> {
                 + repository.all().size() + " model version(s)); Ctrl-C stops");
         stopped.await();
         return 0;
-    }
-
-    /** The token and TLS settings the options give; a bad combination or file is exit 2. */
-    private ServerSecurity security() {
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new UserInputException("--tls-cert and --tls-key go together");
-        }
-        if (tlsClientCa != null && tlsCert == null) {
-            throw new UserInputException("--tls-client-ca needs --tls-cert and --tls-key");
-        }
-        String token = null;
-        if (tokenFile != null) {
-            try {
-                token = Files.readAllLines(tokenFile).stream()
-                        .findFirst()
-                        .orElse("")
-                        .strip();
-            } catch (java.io.IOException e) {
-                throw new UserInputException("--auth-token-file '" + tokenFile + "' cannot be read: " + e.getMessage());
-            }
-        } else if (System.getenv("MTLJ_AUTH_TOKEN") != null) {
-            token = System.getenv("MTLJ_AUTH_TOKEN").strip();
-        }
-        return new ServerSecurity(
-                token, authInference, tlsCert == null ? null : new ServerSecurity.Tls(tlsCert, tlsKey, tlsClientCa));
-    }
-
-    private static boolean loopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     private static String defaultName(Path path) {
