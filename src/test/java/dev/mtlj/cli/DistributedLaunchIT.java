@@ -46,21 +46,11 @@ class DistributedLaunchIT {
     private static Process launch(Path dir, RunConfig cfg, Path stderr, String... args) throws IOException {
         Path yaml = dir.resolve("run-" + System.nanoTime() + ".yaml");
         Files.writeString(yaml, ConfigLoader.toYaml(cfg));
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.mtlj.cli.Main",
-                "train",
-                "--config",
-                yaml.toString(),
-                "-q"));
+        List<String> cmd = new ArrayList<>(List.of("train", "--config", yaml.toString(), "-q"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        ProcessBuilder pb = dev.mtlj.testing.ChildJvm.mtlj(List.of(), cmd)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile());
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().remove("WORLD_SIZE");
         return pb.start();
     }

@@ -105,17 +105,8 @@ class CsvTableTest {
                         "data: {type: csv, train: " + f + ", val: " + f + ", test: " + f
                                 + ", tasks: {click: {column: clicked," + " kind: binary}}}",
                         ""));
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.mtlj.cli.Main",
-                        "train",
-                        "--config",
-                        cfg.toString(),
-                        "-q")
+        Process p = dev.mtlj.testing.ChildJvm.mtlj(
+                        List.of("-Xmx64m"), List.of("train", "--config", cfg.toString(), "-q"))
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

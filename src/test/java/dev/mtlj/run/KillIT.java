@@ -163,19 +163,12 @@ class KillIT {
     }
 
     private static Process child(List<String> args, Path stderr) throws java.io.IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.mtlj.cli.Main",
-                "train",
-                "-q"));
+        List<String> cmd = new ArrayList<>(List.of("train", "-q"));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                dev.mtlj.testing.ChildJvm.mtlj(List.of(), cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(
                 stderr == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stderr.toFile()));
-        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         return pb.start();
     }
 }
